@@ -1,0 +1,67 @@
+"""Payment receipts: what an ERP books. Keys are deterministic, so each exists exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.orders import Channel, LineStatus, Order, OrderStatus, charge_cancelled
+
+OTTO_PAYMENT_SYSTEM = "OTTO Market"
+
+
+class ReceiptKind(StrEnum):
+    PAYMENT = "payment"
+    REFUND = "refund"
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    key: str  # unique across the database; derived from the order, never random
+    kind: ReceiptKind
+    payment_system: str
+    amount_minor: int  # positive; the kind says the direction
+    currency: str
+    line_id: str = ""
+
+
+def marketplace_receipts(order: Order, account_id: int, payment_system: str, *, has_payment: bool) -> list[Receipt]:
+    """Receipts for an order whose money the marketplace collects.
+
+    One payment over the full order sum, and one refund per cancelled line (plus one per
+    charge whose lines are all cancelled). The caller inserts them with "do nothing on
+    conflict", so calling this on every fetch records each receipt exactly once.
+
+    No receipt while the order waits in the backlog: the marketplace is still checking the
+    payment and has collected nothing. An order that is cancelled before it was ever
+    released (``has_payment`` false) never had money collected, so it gets none either.
+    """
+    if order.in_backlog or (order.status is OrderStatus.CANCELLED and not has_payment):
+        return []
+    base = f"{order.channel}:{account_id}:{order.marketplace_id}"
+    receipts = [Receipt(f"{base}:payment", ReceiptKind.PAYMENT, payment_system, order.gross_minor, order.currency)]
+    cancelled = {line.external_id for line in order.lines if line.status is LineStatus.CANCELLED}
+    for line in order.lines:
+        if line.external_id in cancelled and line.total_minor:
+            receipts.append(
+                Receipt(f"{base}:refund:{line.external_id}", ReceiptKind.REFUND, payment_system,
+                        line.total_minor, order.currency, line.external_id)
+            )
+    for charge in order.charges:
+        if charge_cancelled(charge, cancelled) and charge.amount_minor:
+            receipts.append(
+                Receipt(f"{base}:refund:charge:{charge.external_id}", ReceiptKind.REFUND, payment_system,
+                        charge.amount_minor, order.currency)
+            )
+    return receipts
+
+
+def payment_key(order: Order, account_id: int) -> str:
+    return f"{order.channel}:{account_id}:{order.marketplace_id}:payment"
+
+
+def receipts_for(order: Order, account_id: int, *, has_payment: bool) -> list[Receipt]:
+    """The receipts a channel's orders imply; channels that collect no money return none."""
+    if order.channel is Channel.OTTO:
+        return marketplace_receipts(order, account_id, OTTO_PAYMENT_SYSTEM, has_payment=has_payment)
+    return []

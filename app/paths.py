@@ -1,0 +1,39 @@
+"""Where the app keeps its files. ORDERDESK_HOME puts everything into one folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "OrderDesk"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    data: Path  # database, encrypted keyring file
+    config: Path  # settings
+    logs: Path
+
+    @classmethod
+    def resolve(cls) -> "AppPaths":
+        home = os.environ.get("ORDERDESK_HOME")
+        if home:
+            root = Path(home).expanduser()
+            return cls(root, root, root / "logs")
+        return cls(
+            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+        )
+
+    def ensure(self) -> "AppPaths":
+        for path in (self.data, self.config, self.logs):
+            path.mkdir(parents=True, exist_ok=True)
+        return self
+
+    @property
+    def database_file(self) -> Path:
+        return self.data / "orderdesk.db"
