@@ -1,0 +1,248 @@
+"""Writes one fetched page in bulk statements inside the caller's transaction.
+
+Idempotent by construction: orders are keyed by (channel, account, marketplace id), lines by
+(order, external id), addresses by (order, kind), receipts by their deterministic key. A row
+is only overwritten by a version with a newer marketplace change stamp, so an older
+overlapping fetch can never roll an order back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import Connection, and_, bindparam, select, tuple_, update
+
+from app.domain.orders import Order, OrderStatus
+from app.domain.receipts import Receipt, payment_key, receipts_for
+from app.store import schema
+from app.store.upsert import insert_for
+
+ORDERS = schema.Order.__table__
+LINES = schema.OrderLine.__table__
+ADDRESSES = schema.Address.__table__
+RECEIPTS = schema.PaymentReceipt.__table__
+EVENTS = schema.OrderEvent.__table__
+
+
+@dataclass
+class PageOutcome:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    released: int = 0
+    cancelled: int = 0
+    held: int = 0
+    receipts: int = 0
+    new_order_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: "PageOutcome") -> None:
+        for name in ("new", "updated", "unchanged", "released", "cancelled", "held", "receipts"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.new_order_ids.extend(other.new_order_ids)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    id: int
+    modified_at: datetime
+    status: str
+    hold_reason: str | None
+
+
+def _order_row(order: Order, account_id: int, now: datetime) -> dict:
+    return {
+        "account_id": account_id,
+        "channel": order.channel.value,
+        "marketplace_id": order.marketplace_id,
+        "order_number": order.order_number,
+        "order_date": order.order_date,
+        "modified_at": order.modified_at,
+        "status": order.status.value,
+        "currency": order.currency,
+        "gross_minor": order.gross_minor,
+        "total_minor": order.total_minor,
+        "payment_method": order.payment_method,
+        "customer_name": order.customer_name[:200],
+        "flags": ",".join(sorted(order.flags)),
+        "charges": json.dumps([[c.external_id, c.name, c.amount_minor, list(c.line_ids)] for c in order.charges]),
+        "hold_reason": order.hold_reason.value if order.hold_reason else None,
+        "held_since": now if order.hold_reason else None,
+        "expected_release": order.expected_release,
+        "released_at": None,
+        "fetched_at": now,
+        "updated_at": now,
+    }
+
+
+def _line_rows(order: Order, order_id: int) -> Iterable[dict]:
+    for position, line in enumerate(order.lines, start=1):
+        yield {
+            "order_id": order_id, "external_id": line.external_id, "position": position, "sku": line.sku,
+            "title": line.title, "ean": line.ean, "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
+            "vat_rate_bp": line.vat_rate_bp, "status": line.status.value, "recycling": line.recycling,
+            "cancellation_reason": line.cancellation_reason,
+        }
+
+
+def _address_rows(order: Order, order_id: int) -> Iterable[dict]:
+    for kind, addr in (("shipping", order.shipping_address), ("billing", order.billing_address)):
+        if addr is not None:
+            yield {
+                "order_id": order_id, "kind": kind, "salutation": addr.salutation, "first_name": addr.first_name,
+                "last_name": addr.last_name, "company": addr.company, "street": addr.street,
+                "house_number": addr.house_number, "addition": addr.addition, "zip_code": addr.zip_code,
+                "city": addr.city, "country_code": addr.country_code, "email": addr.email, "phone": addr.phone,
+            }
+
+
+def _newest_per_id(orders: list[Order]) -> dict[str, Order]:
+    """A page may in theory repeat an order; keep its newest version."""
+    latest: dict[str, Order] = {}
+    for order in orders:
+        seen = latest.get(order.marketplace_id)
+        if seen is None or order.modified_at >= seen.modified_at:
+            latest[order.marketplace_id] = order
+    return latest
+
+
+def _load_existing(conn: Connection, channel: str, account_id: int, ids: list[str]) -> dict[str, _Existing]:
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(ORDERS.c.id, ORDERS.c.marketplace_id, ORDERS.c.modified_at, ORDERS.c.status, ORDERS.c.hold_reason)
+        .where(ORDERS.c.channel == channel, ORDERS.c.account_id == account_id, ORDERS.c.marketplace_id.in_(ids))
+    )
+    return {r.marketplace_id: _Existing(r.id, r.modified_at, r.status, r.hold_reason) for r in rows}
+
+
+def write_page(conn: Connection, account_id: int, orders: list[Order], now: datetime) -> PageOutcome:
+    outcome = PageOutcome()
+    if not orders:
+        return outcome
+    latest = _newest_per_id(orders)
+    channel = next(iter(latest.values())).channel.value
+    existing = _load_existing(conn, channel, account_id, list(latest))
+    events: list[dict] = []
+
+    # New orders: one multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING. A row that a
+    # concurrent fetch inserted first is simply not returned and is handled as existing below.
+    fresh = [o for mid, o in latest.items() if mid not in existing]
+    inserted: dict[str, int] = {}
+    if fresh:
+        stmt = insert_for(conn, ORDERS).on_conflict_do_nothing(
+            index_elements=["channel", "account_id", "marketplace_id"]
+        ).returning(ORDERS.c.id, ORDERS.c.marketplace_id)
+        inserted = {r.marketplace_id: r.id for r in conn.execute(stmt, [_order_row(o, account_id, now) for o in fresh])}
+        lost_race = [o.marketplace_id for o in fresh if o.marketplace_id not in inserted]
+        if lost_race:
+            existing.update(_load_existing(conn, channel, account_id, lost_race))
+        new_orders = [latest[mid] for mid in inserted]
+        lines = [row for o in new_orders for row in _line_rows(o, inserted[o.marketplace_id])]
+        addresses = [row for o in new_orders for row in _address_rows(o, inserted[o.marketplace_id])]
+        if lines:
+            conn.execute(LINES.insert(), lines)
+        if addresses:
+            conn.execute(ADDRESSES.insert(), addresses)
+        for o in new_orders:
+            oid = inserted[o.marketplace_id]
+            events.append({"order_id": oid, "at": now, "kind": "fetched", "detail": f"status {o.status.value}"})
+            if o.in_backlog:
+                outcome.held += 1
+                events.append({"order_id": oid, "at": now, "kind": "held", "detail": o.hold_reason.value})  # type: ignore[union-attr]
+        outcome.new = len(inserted)
+        outcome.new_order_ids = list(inserted.values())
+
+    # Changed orders: update only when the marketplace's version is newer than ours.
+    changed = [(o, existing[mid]) for mid, o in latest.items() if mid in existing and mid not in inserted]
+    newer = [(o, ex) for o, ex in changed if o.modified_at > ex.modified_at]
+    outcome.unchanged = len(changed) - len(newer)
+    applied: list[tuple[Order, _Existing]] = []
+    for order, ex in newer:
+        row = _order_row(order, account_id, now)
+        for key in ("account_id", "channel", "marketplace_id", "fetched_at", "held_since"):
+            row.pop(key)
+        if ex.hold_reason and not order.in_backlog:
+            row["released_at"] = now
+        elif not ex.hold_reason and order.in_backlog:
+            row["held_since"] = now
+        else:
+            row.pop("released_at")
+        result = conn.execute(
+            update(ORDERS).where(ORDERS.c.id == ex.id, ORDERS.c.modified_at < order.modified_at).values(**row)
+        )
+        if result.rowcount:
+            applied.append((order, ex))
+    if applied:
+        line_stmt = insert_for(conn, LINES)
+        line_stmt = line_stmt.on_conflict_do_update(
+            index_elements=["order_id", "external_id"],
+            set_={c: line_stmt.excluded[c] for c in ("status", "cancellation_reason", "title", "sku", "ean",
+                                                     "unit_price_minor", "vat_rate_bp", "recycling", "position")},
+        )
+        conn.execute(line_stmt, [r for o, ex in applied for r in _line_rows(o, ex.id)])
+        addr_rows = [r for o, ex in applied for r in _address_rows(o, ex.id)]
+        if addr_rows:
+            addr_stmt = insert_for(conn, ADDRESSES)
+            cols = [c.name for c in ADDRESSES.c if c.name not in ("id", "order_id", "kind")]
+            addr_stmt = addr_stmt.on_conflict_do_update(
+                index_elements=["order_id", "kind"], set_={c: addr_stmt.excluded[c] for c in cols}
+            )
+            conn.execute(addr_stmt, addr_rows)
+        for order, ex in applied:
+            events.extend(_transition_events(order, ex, now))
+            outcome.released += ex.hold_reason is not None and not order.in_backlog and order.status is not OrderStatus.CANCELLED
+            outcome.cancelled += order.status is OrderStatus.CANCELLED and ex.status != OrderStatus.CANCELLED.value
+            outcome.held += ex.hold_reason is None and order.in_backlog
+        outcome.updated = len(applied)
+
+    ids = {**{mid: ex.id for mid, ex in existing.items()}, **inserted}
+    touched = [latest[mid] for mid in inserted] + [o for o, _ in applied]
+    outcome.receipts = _record_receipts(conn, account_id, touched, ids, now, events)
+    if events:
+        conn.execute(EVENTS.insert(), events)
+    return outcome
+
+
+def _transition_events(order: Order, ex: _Existing, now: datetime) -> list[dict]:
+    events: list[dict] = []
+    status = order.status.value
+    if ex.hold_reason and not order.in_backlog:
+        kind = "cancelled" if order.status is OrderStatus.CANCELLED else "released"
+        events.append({"order_id": ex.id, "at": now, "kind": kind, "detail": f"left the backlog as {status}"})
+    elif status != ex.status:
+        kind = "cancelled" if order.status is OrderStatus.CANCELLED else "status_changed"
+        events.append({"order_id": ex.id, "at": now, "kind": kind, "detail": f"{ex.status} → {status}"})
+    else:
+        events.append({"order_id": ex.id, "at": now, "kind": "updated", "detail": "changed at the marketplace"})
+    return events
+
+
+def _record_receipts(
+    conn: Connection, account_id: int, orders: list[Order], ids: dict[str, int], now: datetime, events: list[dict]
+) -> int:
+    if not orders:
+        return 0
+    keys = [payment_key(o, account_id) for o in orders]
+    have = set(conn.scalars(select(RECEIPTS.c.receipt_key).where(RECEIPTS.c.receipt_key.in_(keys))))
+    wanted: list[tuple[int, Receipt]] = []
+    for order in orders:
+        for receipt in receipts_for(order, account_id, has_payment=payment_key(order, account_id) in have):
+            wanted.append((ids[order.marketplace_id], receipt))
+    if not wanted:
+        return 0
+    stmt = insert_for(conn, RECEIPTS).on_conflict_do_nothing(index_elements=["receipt_key"]).returning(
+        RECEIPTS.c.order_id, RECEIPTS.c.kind, RECEIPTS.c.amount_minor, RECEIPTS.c.currency
+    )
+    rows = [
+        {"receipt_key": r.key, "order_id": oid, "kind": r.kind.value, "payment_system": r.payment_system,
+         "amount_minor": r.amount_minor, "currency": r.currency, "line_id": r.line_id, "created_at": now}
+        for oid, r in wanted
+    ]
+    recorded = conn.execute(stmt, rows).all()
+    for r in recorded:
+        events.append({"order_id": r.order_id, "at": now, "kind": f"receipt_{r.kind}",
+                       "detail": f"{r.amount_minor} {r.currency}"})
+    return len(recorded)

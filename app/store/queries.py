@@ -1,0 +1,72 @@
+"""Read models for listings (CLI, exports). Streams in batches so 100k orders stay cheap."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from sqlalchemy import Engine, select
+
+from app.domain.money import format_minor
+from app.store import schema
+
+ORDERS = schema.Order.__table__
+LINES = schema.OrderLine.__table__
+ADDRESSES = schema.Address.__table__
+RECEIPTS = schema.PaymentReceipt.__table__
+ACCOUNTS = schema.Account.__table__
+BATCH = 500
+ADDRESS_FIELDS = ("salutation", "first_name", "last_name", "company", "street", "house_number", "addition",
+                  "zip_code", "city", "country_code", "email", "phone")
+
+
+def _iso(value) -> str | None:  # type: ignore[no-untyped-def]
+    return value.isoformat() if value is not None else None
+
+
+def _line(ln, currency: str) -> dict:  # type: ignore[no-untyped-def]
+    return {"line_id": ln.external_id, "sku": ln.sku, "title": ln.title, "ean": ln.ean, "quantity": ln.quantity,
+            "unit_price": format_minor(ln.unit_price_minor, currency), "vat_rate": ln.vat_rate_bp / 100,
+            "status": ln.status, "recycling": ln.recycling, "cancellation_reason": ln.cancellation_reason}
+
+
+def iter_orders(engine: Engine, *, backlog: bool | None = None, channel: str | None = None) -> Iterator[dict]:
+    stmt = (select(ORDERS, ACCOUNTS.c.name.label("account_name")).join(ACCOUNTS, ACCOUNTS.c.id == ORDERS.c.account_id)
+            .order_by(ORDERS.c.order_date, ORDERS.c.id))
+    if backlog is not None:
+        stmt = stmt.where(ORDERS.c.hold_reason.is_not(None) if backlog else ORDERS.c.hold_reason.is_(None))
+    if channel:
+        stmt = stmt.where(ORDERS.c.channel == channel)
+    with engine.connect() as conn:
+        for batch in conn.execution_options(yield_per=BATCH).execute(stmt).partitions():
+            ids = [r.id for r in batch]
+            lines: dict[int, list] = {i: [] for i in ids}
+            for ln in conn.execute(select(LINES).where(LINES.c.order_id.in_(ids)).order_by(LINES.c.position)):
+                lines[ln.order_id].append(ln)
+            addrs = {(ad.order_id, ad.kind): {k: getattr(ad, k) for k in ADDRESS_FIELDS}
+                     for ad in conn.execute(select(ADDRESSES).where(ADDRESSES.c.order_id.in_(ids)))}
+            for r in batch:
+                yield {
+                    "id": r.id, "order_number": r.order_number, "marketplace_id": r.marketplace_id,
+                    "channel": r.channel, "account": r.account_name, "order_date": _iso(r.order_date),
+                    "status": r.status, "backlog": r.hold_reason is not None, "hold_reason": r.hold_reason,
+                    "expected_release": _iso(r.expected_release), "flags": [f for f in r.flags.split(",") if f],
+                    "total": format_minor(r.total_minor, r.currency), "currency": r.currency,
+                    "payment_method": r.payment_method, "customer": r.customer_name,
+                    "lines": [_line(ln, r.currency) for ln in lines[r.id]],
+                    "shipping_address": addrs.get((r.id, "shipping")),
+                    "billing_address": addrs.get((r.id, "billing")),
+                }
+
+
+def iter_payments(engine: Engine, *, channel: str | None = None, after_id: int = 0) -> Iterator[dict]:
+    stmt = (select(RECEIPTS, ORDERS.c.order_number, ORDERS.c.channel, ACCOUNTS.c.name.label("account_name"))
+            .join(ORDERS, ORDERS.c.id == RECEIPTS.c.order_id).join(ACCOUNTS, ACCOUNTS.c.id == ORDERS.c.account_id)
+            .where(RECEIPTS.c.id > after_id).order_by(RECEIPTS.c.id))
+    if channel:
+        stmt = stmt.where(ORDERS.c.channel == channel)
+    with engine.connect() as conn:
+        for r in conn.execution_options(yield_per=BATCH).execute(stmt):
+            yield {"id": r.id, "receipt_key": r.receipt_key, "order_number": r.order_number, "channel": r.channel,
+                   "account": r.account_name, "payment_system": r.payment_system, "kind": r.kind,
+                   "amount": format_minor(r.amount_minor, r.currency), "currency": r.currency,
+                   "line_id": r.line_id or None, "created_at": _iso(r.created_at)}
