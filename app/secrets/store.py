@@ -1,0 +1,132 @@
+"""Account secrets in the OS keyring, or an encrypted file where the OS has no working one.
+
+Why not ``keyring.get_keyring()``: on headless Linux it yields a chain that either fails on
+every call or, with keyrings.alt installed (a dependency of keyrings.cryptfile), falls back
+to a plaintext file. We pick the backend ourselves and never accept a plaintext one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from keyring.backend import KeyringBackend, get_all_keyring
+from keyring.errors import KeyringError
+
+SERVICE = "OrderDesk"
+MASTER_KEY_ENV = "ORDERDESK_MASTER_KEY"
+
+# Backends that are never acceptable or never a real OS store.
+_REJECTED = {
+    "keyring.backends.fail.Keyring",
+    "keyring.backends.null.Keyring",
+    "keyring.backends.chainer.ChainerBackend",
+    "keyrings.alt.file.PlaintextKeyring",
+    "keyrings.alt.file.EncryptedKeyring",
+    "keyrings.cryptfile.cryptfile.CryptFileKeyring",
+    "keyrings.cryptfile.file.EncryptedKeyring",
+}
+
+
+class SecretStoreError(RuntimeError):
+    """The secret store cannot be used; the message says why in plain words."""
+
+
+def _qualname(backend: KeyringBackend) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+@dataclass
+class SecretStore:
+    """Reads and writes one account's credential fields; values never leave it in text."""
+
+    backend: KeyringBackend
+    description: str
+
+    def set(self, secret_ref: str, field: str, value: str) -> None:
+        try:
+            self.backend.set_password(SERVICE, f"{secret_ref}/{field}", value)
+        except (KeyringError, ValueError, OSError) as exc:
+            raise SecretStoreError(f"could not save credential {field!r} in {self.description}: {type(exc).__name__}") from None
+
+    def get(self, secret_ref: str, field: str) -> str | None:
+        try:
+            return self.backend.get_password(SERVICE, f"{secret_ref}/{field}")
+        except (KeyringError, ValueError, OSError) as exc:
+            raise SecretStoreError(f"could not read credential {field!r} from {self.description}: {_why(exc)}") from None
+
+    def delete(self, secret_ref: str, field: str) -> None:
+        try:
+            self.backend.delete_password(SERVICE, f"{secret_ref}/{field}")
+        except Exception:  # noqa: BLE001 - absent entries are fine when removing an account
+            pass
+
+    def get_all(self, secret_ref: str, fields: tuple[str, ...]) -> dict[str, str]:
+        values = {field: self.get(secret_ref, field) for field in fields}
+        missing = [f for f, v in values.items() if not v]
+        if missing:
+            raise SecretStoreError(f"credential(s) {', '.join(missing)} missing in {self.description}")
+        return {f: v for f, v in values.items() if v}
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "incorrect password" in text or "mac check" in text:
+        return "the master password is wrong"
+    return type(exc).__name__
+
+
+def os_keyring() -> KeyringBackend | None:
+    """The best working OS keyring (Secret Service, Windows Credential Locker, macOS Keychain)."""
+    candidates = [b for b in get_all_keyring() if _qualname(b) not in _REJECTED and b.priority > 0]
+    for backend in sorted(candidates, key=lambda b: b.priority, reverse=True):
+        try:
+            backend.get_password(SERVICE, "probe")  # fails fast where the service is absent
+        except Exception:  # noqa: BLE001 - any failure means "not usable here"
+            continue
+        return backend
+    return None
+
+
+def encrypted_file_keyring(path: Path, master_key: str) -> KeyringBackend:
+    """keyrings.cryptfile (Argon2 + AES-GCM) at our own path, unlocked with the master key."""
+    from keyrings.cryptfile.cryptfile import CryptFileKeyring
+
+    if not master_key:
+        raise SecretStoreError("the encrypted credential file needs a master password")
+    backend = CryptFileKeyring()
+    backend.file_path = str(path)
+    backend.keyring_key = master_key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        backend.get_password(SERVICE, "probe")  # verifies the password against the file
+    except ValueError:
+        raise SecretStoreError(f"the master password does not open {path}") from None
+    return backend
+
+
+def open_secret_store(
+    data_dir: Path, ask_master_key: Callable[[bool], str] | None = None
+) -> SecretStore:
+    """The OS keyring where one works; otherwise the encrypted file in the data folder.
+
+    ``ask_master_key(new_file)`` is asked for the master password when the environment
+    variable ORDERDESK_MASTER_KEY is not set (CLI: a prompt, desktop: a dialog).
+    """
+    # ORDERDESK_KEYRING=encrypted-file skips the OS keyring (servers, kiosks, tests).
+    backend = None if os.environ.get("ORDERDESK_KEYRING") == "encrypted-file" else os_keyring()
+    if backend is not None:
+        return SecretStore(backend, f"the system keyring ({type(backend).__name__})")
+    path = data_dir / "credentials.cfg"
+    key = os.environ.get(MASTER_KEY_ENV, "")
+    if not key:
+        if ask_master_key is None:
+            raise SecretStoreError(
+                "no system keyring is available on this machine; OrderDesk keeps credentials in an "
+                f"encrypted file ({path}) and needs its master password: set {MASTER_KEY_ENV}"
+            )
+        key = ask_master_key(not path.exists())
+    return SecretStore(encrypted_file_keyring(path, key), f"the encrypted credential file {path}")
