@@ -1,0 +1,153 @@
+"""The one place that owns timeouts, retries, Retry-After, token refresh and request pacing."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+import httpx
+
+from app.channels.errors import AuthError, ChannelError, PermanentError, RateLimited, TransientError
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6
+    base_delay: float = 0.5  # first backoff; doubles each attempt, with jitter
+    max_delay: float = 30.0  # no single wait is longer; a longer Retry-After fails the request
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+
+
+class TokenSource(Protocol):
+    def header(self, client: httpx.Client) -> dict[str, str]: ...
+    def invalidate(self) -> None: ...
+
+
+class RateLimiter:
+    """Token bucket: keeps us below the marketplace's quota so we never earn a 429."""
+
+    def __init__(self, per_second: float | None, burst: int = 1, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_second = per_second
+        self.capacity = max(1, burst)
+        self._tokens = float(self.capacity)
+        self._clock = clock
+        self._last = clock()
+        self._lock = threading.Lock()
+
+    def acquire(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        if not self.per_second:
+            return
+        while True:
+            with self._lock:
+                now = self._clock()
+                self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.per_second)
+                self._last = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                wait = (1 - self._tokens) / self.per_second
+            sleep(wait)
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+class HttpSession:
+    """A channel client's transport: one httpx.Client plus the retry and pacing rules."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        policy: RetryPolicy = RetryPolicy(),
+        limiter: RateLimiter | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        describe_error: Callable[[httpx.Response], str] = lambda r: "",
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.policy = policy
+        self.limiter = limiter or RateLimiter(None)
+        self._sleep = sleep
+        self._describe = describe_error
+        self._cancelled = cancelled
+        self.requests_sent = 0
+        self.client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            transport=transport,
+            timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
+            headers={"Accept": "application/json", "User-Agent": "OrderDesk/0.1"},
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def request(self, method: str, path: str, *, auth: TokenSource | None = None, **kwargs: object) -> httpx.Response:
+        """Send with retries; returns a 2xx response with its body read, or raises a ChannelError."""
+        base_headers = dict(kwargs.pop("headers", {}) or {})  # type: ignore[call-overload]
+        attempt = 0
+        auth_refreshed = False
+        last: ChannelError | None = None
+        while attempt < self.policy.max_attempts:
+            attempt += 1
+            if self._cancelled():
+                raise TransientError("cancelled by the user")
+            self.limiter.acquire(self._sleep)
+            headers = dict(base_headers)
+            if auth is not None:
+                headers.update(auth.header(self.client))
+            try:
+                self.requests_sent += 1
+                response = self.client.request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
+                response.read()
+            except httpx.TimeoutException:
+                last = TransientError(f"the marketplace did not answer in time ({method} {path})")
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                last = TransientError(f"the connection to the marketplace failed ({type(exc).__name__})")
+            else:
+                status = response.status_code
+                if 200 <= status < 300:
+                    return response
+                detail = self._describe(response)
+                if status == 401 and auth is not None and not auth_refreshed:
+                    auth.invalidate()  # expired token: fetch a new one once, then retry
+                    auth_refreshed = True
+                    attempt -= 1
+                    continue
+                if status in (401, 403):
+                    raise AuthError(f"the marketplace refused the credentials (HTTP {status}){detail}")
+                if status == 429:
+                    wait = retry_after_seconds(response)
+                    last = RateLimited(f"the marketplace's request limit was reached (HTTP 429){detail}", wait)
+                    if wait is not None and wait > self.policy.max_delay:
+                        raise last
+                    self._sleep(wait if wait is not None else self._backoff(attempt))
+                    continue
+                if status >= 500 or status == 408:
+                    last = TransientError(f"the marketplace had an internal error (HTTP {status}){detail}")
+                else:
+                    raise PermanentError(f"the marketplace rejected the request (HTTP {status}){detail}")
+            if attempt < self.policy.max_attempts:
+                self._sleep(self._backoff(attempt))
+        assert last is not None
+        raise last
+
+    def _backoff(self, attempt: int) -> float:
+        delay = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
+        return delay * (0.5 + random.random() / 2)

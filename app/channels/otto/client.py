@@ -1,0 +1,129 @@
+"""Thin httpx client for OTTO Market: token endpoint and Orders v4 paging."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from app.channels.errors import AuthError, PermanentError, TransientError
+from app.channels.http import HttpSession
+
+PAGE_LIMIT = 128  # OTTO's maximum
+
+
+def describe_otto_error(response: httpx.Response) -> str:
+    """The first error title/detail of OTTO's envelope, for a plain log line."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if isinstance(body, dict):
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            first = errors[0]
+            text = first.get("detail") or first.get("title") or ""
+            return f": {str(text)[:200]}" if text else ""
+        if isinstance(body.get("error_description"), str):
+            return f": {body['error_description'][:200]}"
+    return ""
+
+
+class OttoToken:
+    """Client-credentials bearer token, renewed a minute before it expires or after a 401."""
+
+    def __init__(self, client_id: str, client_secret: str) -> None:
+        self._form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret,
+                      "scope": "orders receipts shipments"}
+        self._token: str | None = None
+        self._expires = 0.0
+        self._lock = threading.Lock()
+        self.requests_sent = 0
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def header(self, client: httpx.Client) -> dict[str, str]:
+        with self._lock:
+            if self._token is None or time.monotonic() > self._expires:
+                self._token, ttl = self._fetch(client)
+                self._expires = time.monotonic() + max(0, ttl - 60)
+            return {"Authorization": f"Bearer {self._token}"}
+
+    def _fetch(self, client: httpx.Client) -> tuple[str, int]:
+        self.requests_sent += 1
+        try:
+            response = client.post("/v1/token", data=self._form)
+        except httpx.HTTPError as exc:
+            raise TransientError(f"the OTTO token service could not be reached ({type(exc).__name__})") from None
+        if response.status_code in (400, 401, 403):
+            raise AuthError(f"OTTO rejected the client id or secret (HTTP {response.status_code})")
+        if response.status_code >= 300:
+            raise TransientError(f"the OTTO token service answered HTTP {response.status_code}")
+        try:
+            body = response.json()
+            return str(body["access_token"]), int(body.get("expires_in", 1800))
+        except (ValueError, KeyError, TypeError):
+            raise TransientError("the OTTO token service sent an unreadable answer") from None
+
+
+def decode_page(content: bytes) -> tuple[dict[str, Any], bool]:
+    """Parse a page; bytes that are not UTF-8 are kept as surrogates so only the order that
+    holds them is quarantined, not the whole page. Returns (page, had_bad_bytes)."""
+    try:
+        return json.loads(content), False
+    except UnicodeDecodeError:
+        text = content.decode("utf-8", errors="surrogateescape")
+        bad = True
+    except ValueError:
+        raise TransientError("OTTO sent a page that is not valid JSON") from None
+    try:
+        return json.loads(text), bad
+    except ValueError:
+        raise TransientError("OTTO sent a page that is not valid JSON") from None
+
+
+class OttoClient:
+    def __init__(self, session: HttpSession, token: OttoToken) -> None:
+        self.session = session
+        self.token = token
+
+    def order_pages(self, from_date: str | None) -> Iterator[tuple[list[Any], bool]]:
+        """Yield the raw orders of each page, oldest change first, following ``links[rel=next]``."""
+        params: dict[str, Any] = {"limit": PAGE_LIMIT, "orderDirection": "ASC",
+                                  "orderColumnType": "ORDER_LIFECYCLE_DATE"}
+        if from_date:
+            params["fromDate"] = from_date
+        while True:
+            response = self.session.request("GET", "/v4/orders", params=params, auth=self.token)
+            page, bad_bytes = decode_page(response.content)
+            if not isinstance(page, dict) or not isinstance(page.get("resources", []), list):
+                raise TransientError("OTTO sent a page without a list of orders")
+            yield page.get("resources") or [], bad_bytes
+            cursor = next_cursor(page.get("links"))
+            if cursor is None:
+                return
+            params = {"limit": PAGE_LIMIT, "nextcursor": cursor}
+
+    def order(self, sales_order_id: str) -> dict[str, Any]:
+        response = self.session.request("GET", f"/v4/orders/{sales_order_id}", auth=self.token)
+        body, _ = decode_page(response.content)
+        if not isinstance(body, dict):
+            raise PermanentError("OTTO sent an order that is not an object")
+        return body
+
+
+def next_cursor(links: object) -> str | None:
+    if not isinstance(links, list):
+        return None
+    for link in links:
+        if isinstance(link, dict) and link.get("rel") == "next" and isinstance(link.get("href"), str):
+            values = parse_qs(urlsplit(link["href"]).query).get("nextcursor")
+            if values:
+                return values[0]
+    return None
