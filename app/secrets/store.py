@@ -18,25 +18,19 @@ from keyring.errors import KeyringError
 SERVICE = "OrderDesk"
 MASTER_KEY_ENV = "ORDERDESK_MASTER_KEY"
 
-# Backends that are never acceptable or never a real OS store.
-_REJECTED = {
-    "keyring.backends.fail.Keyring",
-    "keyring.backends.null.Keyring",
-    "keyring.backends.chainer.ChainerBackend",
-    "keyrings.alt.file.PlaintextKeyring",
-    "keyrings.alt.file.EncryptedKeyring",
-    "keyrings.cryptfile.cryptfile.CryptFileKeyring",
-    "keyrings.cryptfile.file.EncryptedKeyring",
-}
+# Only keyring's own OS backends count as a system keyring (Secret Service, KWallet, libsecret,
+# Windows Credential Locker, macOS Keychain). An allow-list, because third-party file backends
+# (keyrings.alt, and keyrings.cryptfile's own PlaintextKeyring) would store secrets in clear.
+_NOT_A_STORE = {"keyring.backends.fail", "keyring.backends.null", "keyring.backends.chainer"}
+
+
+def is_os_backend(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    return module.startswith("keyring.backends.") and module not in _NOT_A_STORE
 
 
 class SecretStoreError(RuntimeError):
     """The secret store cannot be used; the message says why in plain words."""
-
-
-def _qualname(backend: KeyringBackend) -> str:
-    cls = type(backend)
-    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 @dataclass
@@ -81,7 +75,7 @@ def _why(exc: Exception) -> str:
 
 def os_keyring() -> KeyringBackend | None:
     """The best working OS keyring (Secret Service, Windows Credential Locker, macOS Keychain)."""
-    candidates = [b for b in get_all_keyring() if _qualname(b) not in _REJECTED and b.priority > 0]
+    candidates = [b for b in get_all_keyring() if is_os_backend(b) and b.priority > 0]
     for backend in sorted(candidates, key=lambda b: b.priority, reverse=True):
         try:
             backend.get_password(SERVICE, "probe")  # fails fast where the service is absent
@@ -99,12 +93,14 @@ def encrypted_file_keyring(path: Path, master_key: str) -> KeyringBackend:
         raise SecretStoreError("the encrypted credential file needs a master password")
     backend = CryptFileKeyring()
     backend.file_path = str(path)
-    backend.keyring_key = master_key
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        backend.get_password(SERVICE, "probe")  # verifies the password against the file
+        # Setting the key unlocks the file (or creates it) and verifies the password.
+        backend.keyring_key = master_key
     except ValueError:
         raise SecretStoreError(f"the master password does not open {path}") from None
+    if os.name == "posix":
+        os.chmod(path, 0o600)
     return backend
 
 
