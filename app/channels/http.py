@@ -6,7 +6,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol, TypeVar
 
 import httpx
 
@@ -20,6 +20,9 @@ class RetryPolicy:
     max_delay: float = 30.0  # no single wait is longer; a longer Retry-After fails the request
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+
+
+T = TypeVar("T")
 
 
 class TokenSource(Protocol):
@@ -98,8 +101,13 @@ class HttpSession:
     def close(self) -> None:
         self.client.close()
 
-    def request(self, method: str, path: str, *, auth: TokenSource | None = None, **kwargs: object) -> httpx.Response:
-        """Send with retries; returns a 2xx response with its body read, or raises a ChannelError."""
+    def request(self, method: str, path: str, *, auth: TokenSource | None = None,
+                decode: Callable[[httpx.Response], Any] | None = None, **kwargs: object) -> Any:
+        """Send with retries and return the 2xx response, or ``decode(response)`` when given.
+
+        Decoding happens inside the retry loop: a body that is cut off or garbled
+        (``decode`` raises TransientError) is fetched again like any other transient fault.
+        """
         base_headers = dict(kwargs.pop("headers", {}) or {})  # type: ignore[call-overload]
         attempt = 0
         auth_refreshed = False
@@ -123,7 +131,15 @@ class HttpSession:
             else:
                 status = response.status_code
                 if 200 <= status < 300:
-                    return response
+                    if decode is None:
+                        return response
+                    try:
+                        return decode(response)
+                    except TransientError as exc:
+                        last = exc
+                        if attempt < self.policy.max_attempts:
+                            self._sleep(self._backoff(attempt))
+                        continue
                 detail = self._describe(response)
                 if status == 401 and auth is not None and not auth_refreshed:
                     auth.invalidate()  # expired token: fetch a new one once, then retry

@@ -53,8 +53,7 @@ def cmd_accounts(args: argparse.Namespace) -> int:
             creds = read_credentials(args.credential, info.credential_fields, info.secret_fields)
             account = repo.add(args.channel, args.name, args.base_url or info.production_url)
             try:
-                for field, value in creds.items():
-                    ctx.secrets().set(account.secret_ref, field, value)
+                ctx.secrets().save(account.secret_ref, creds)
             except Exception:
                 repo.remove(account.name)  # no account without its credentials
                 raise
@@ -65,8 +64,8 @@ def cmd_accounts(args: argparse.Namespace) -> int:
             info = channel_info(account.channel)
             creds = read_credentials(args.credential, info.credential_fields, info.secret_fields, prompt_missing=False)
             account = repo.edit(args.name, new_name=args.new_name, base_url=args.base_url)
-            for field, value in creds.items():
-                ctx.secrets().set(account.secret_ref, field, value)
+            if creds:
+                ctx.secrets().save(account.secret_ref, creds)
             print(f"updated account {account.name!r}")
             return 0
         if args.action in ("activate", "deactivate"):
@@ -75,12 +74,10 @@ def cmd_accounts(args: argparse.Namespace) -> int:
             return 0
         if args.action == "remove":
             account = repo.remove(args.name)
-            info = channel_info(account.channel)
-            for field in info.credential_fields:
-                try:
-                    ctx.secrets().delete(account.secret_ref, field)
-                except RuntimeError:
-                    break  # the keyring is unavailable; the entries are orphaned, not exposed
+            try:
+                ctx.secrets().delete(account.secret_ref)
+            except RuntimeError:
+                pass  # the keyring is unavailable: the entry is orphaned, never exposed
             print(f"removed account {account.name!r} with its orders")
             return 0
         raise ValueError(f"unknown action {args.action}")

@@ -7,8 +7,10 @@ to a plaintext file. We pick the backend ourselves and never accept a plaintext 
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -35,35 +37,61 @@ class SecretStoreError(RuntimeError):
 
 @dataclass
 class SecretStore:
-    """Reads and writes one account's credential fields; values never leave it in text."""
+    """One keyring entry per account (its credential fields as JSON), cached in memory.
+
+    One entry, because every read of the encrypted file costs an Argon2 derivation (~0.5 s);
+    the cache, because the desktop app fetches the same accounts all day.
+    """
 
     backend: KeyringBackend
     description: str
+    _cache: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def set(self, secret_ref: str, field: str, value: str) -> None:
-        try:
-            self.backend.set_password(SERVICE, f"{secret_ref}/{field}", value)
-        except (KeyringError, ValueError, OSError) as exc:
-            raise SecretStoreError(f"could not save credential {field!r} in {self.description}: {type(exc).__name__}") from None
+    def load(self, secret_ref: str) -> dict[str, str]:
+        with self._lock:
+            if secret_ref not in self._cache:
+                try:
+                    text = self.backend.get_password(SERVICE, secret_ref)
+                except (KeyringError, ValueError, OSError) as exc:
+                    raise SecretStoreError(f"could not read credentials from {self.description}: {_why(exc)}") from None
+                try:
+                    values = json.loads(text) if text else {}
+                except ValueError:
+                    values = {}
+                self._cache[secret_ref] = values if isinstance(values, dict) else {}
+            return dict(self._cache[secret_ref])
 
-    def get(self, secret_ref: str, field: str) -> str | None:
-        try:
-            return self.backend.get_password(SERVICE, f"{secret_ref}/{field}")
-        except (KeyringError, ValueError, OSError) as exc:
-            raise SecretStoreError(f"could not read credential {field!r} from {self.description}: {_why(exc)}") from None
+    def save(self, secret_ref: str, values: dict[str, str]) -> None:
+        """Merge ``values`` into the account's stored credentials."""
+        merged = {**self.load(secret_ref), **values}
+        with self._lock:
+            try:
+                self.backend.set_password(SERVICE, secret_ref, json.dumps(merged))
+            except (KeyringError, ValueError, OSError) as exc:
+                raise SecretStoreError(f"could not save credentials in {self.description}: {_why(exc)}") from None
+            self._cache[secret_ref] = merged
 
-    def delete(self, secret_ref: str, field: str) -> None:
-        try:
-            self.backend.delete_password(SERVICE, f"{secret_ref}/{field}")
-        except Exception:  # noqa: BLE001 - absent entries are fine when removing an account
-            pass
+    def set(self, secret_ref: str, field_name: str, value: str) -> None:
+        self.save(secret_ref, {field_name: value})
+
+    def get(self, secret_ref: str, field_name: str) -> str | None:
+        return self.load(secret_ref).get(field_name)
+
+    def delete(self, secret_ref: str) -> None:
+        with self._lock:
+            self._cache.pop(secret_ref, None)
+            try:
+                self.backend.delete_password(SERVICE, secret_ref)
+            except Exception:  # noqa: BLE001 - an absent entry is fine when removing an account
+                pass
 
     def get_all(self, secret_ref: str, fields: tuple[str, ...]) -> dict[str, str]:
-        values = {field: self.get(secret_ref, field) for field in fields}
-        missing = [f for f, v in values.items() if not v]
+        values = self.load(secret_ref)
+        missing = [f for f in fields if not values.get(f)]
         if missing:
             raise SecretStoreError(f"credential(s) {', '.join(missing)} missing in {self.description}")
-        return {f: v for f, v in values.items() if v}
+        return {f: values[f] for f in fields}
 
 
 def _why(exc: Exception) -> str:

@@ -16,8 +16,8 @@ def test_encrypted_file_round_trip_without_plaintext(tmp_path, monkeypatch):
     again = open_secret_store(tmp_path)  # a new process would do exactly this
     assert again.get("ref1", "client_secret") == "s3cr3t-value-xyz"
     assert b"s3cr3t-value-xyz" not in (tmp_path / "credentials.cfg").read_bytes()
-    store.delete("ref1", "client_secret")
-    assert again.get("ref1", "client_secret") is None
+    store.delete("ref1")
+    assert open_secret_store(tmp_path).get("ref1", "client_secret") is None
 
 
 def test_wrong_master_key_is_named(tmp_path):

@@ -100,10 +100,8 @@ class OttoClient:
         if from_date:
             params["fromDate"] = from_date
         while True:
-            response = self.session.request("GET", "/v4/orders", params=params, auth=self.token)
-            page, bad_bytes = decode_page(response.content)
-            if not isinstance(page, dict) or not isinstance(page.get("resources", []), list):
-                raise TransientError("OTTO sent a page without a list of orders")
+            page, bad_bytes = self.session.request("GET", "/v4/orders", params=params, auth=self.token,
+                                                   decode=_decode_order_page)
             yield page.get("resources") or [], bad_bytes
             cursor = next_cursor(page.get("links"))
             if cursor is None:
@@ -111,11 +109,18 @@ class OttoClient:
             params = {"limit": PAGE_LIMIT, "nextcursor": cursor}
 
     def order(self, sales_order_id: str) -> dict[str, Any]:
-        response = self.session.request("GET", f"/v4/orders/{sales_order_id}", auth=self.token)
-        body, _ = decode_page(response.content)
+        body, _ = self.session.request("GET", f"/v4/orders/{sales_order_id}", auth=self.token,
+                                       decode=lambda r: decode_page(r.content))
         if not isinstance(body, dict):
             raise PermanentError("OTTO sent an order that is not an object")
         return body
+
+
+def _decode_order_page(response: httpx.Response) -> tuple[dict[str, Any], bool]:
+    page, bad_bytes = decode_page(response.content)
+    if not isinstance(page, dict) or not isinstance(page.get("resources", []), list):
+        raise TransientError("OTTO sent a page without a list of orders")
+    return page, bad_bytes
 
 
 def next_cursor(links: object) -> str | None:
