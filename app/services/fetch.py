@@ -19,6 +19,7 @@ from app.channels.base import AdapterOptions, FetchedPage
 from app.channels.errors import ChannelError
 from app.channels.registry import channel_info
 from app.secrets.store import SecretStore, SecretStoreError
+from app.services.prefetch import Prefetcher
 from app.store import protocol_log, quarantine, sync_state
 from app.store.accounts import AccountRecord, AccountRepository
 from app.store.db import write_transaction
@@ -104,14 +105,18 @@ class FetchService:
             options = AdapterOptions(options.policy, options.transport, options.sleep, is_cancelled, options.rate_limit)
             adapter = info.create(account.base_url, credentials, options)
             mark = sync_state.watermark(self.engine, account.id)
-            for page in adapter.fetch_changes(mark - self.overlap if mark else None):
-                self._commit_page(account, page, result, log)
-                result.requests = adapter.requests_sent
-                if progress:
-                    progress(account, result)
-                if cancel is not None and cancel.is_set():
-                    result.cancelled = True
-                    break
+            pages = Prefetcher(adapter.fetch_changes(mark - self.overlap if mark else None))
+            try:
+                for page in pages:
+                    self._commit_page(account, page, result, log)
+                    result.requests = adapter.requests_sent
+                    if progress:
+                        progress(account, result)
+                    if cancel is not None and cancel.is_set():
+                        result.cancelled = True
+                        break
+            finally:
+                pages.close()
         except (ChannelError, SecretStoreError, ValueError) as exc:
             if cancel is not None and cancel.is_set():
                 result.cancelled = True

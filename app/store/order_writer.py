@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import Connection, and_, bindparam, select, tuple_, update
+from sqlalchemy import Connection, select, update
 
 from app.domain.orders import Order, OrderStatus
-from app.domain.receipts import Receipt, payment_key, receipts_for
+from app.domain.receipts import payment_key, receipts_for
 from app.store import schema
+from app.store.bulk import BulkInsert
 from app.store.upsert import insert_for
 
 ORDERS = schema.Order.__table__
@@ -52,50 +53,43 @@ class _Existing:
     hold_reason: str | None
 
 
-def _order_row(order: Order, account_id: int, now: datetime) -> dict:
-    return {
-        "account_id": account_id,
-        "channel": order.channel.value,
-        "marketplace_id": order.marketplace_id,
-        "order_number": order.order_number,
-        "order_date": order.order_date,
-        "modified_at": order.modified_at,
-        "status": order.status.value,
-        "currency": order.currency,
-        "gross_minor": order.gross_minor,
-        "total_minor": order.total_minor,
-        "payment_method": order.payment_method,
-        "customer_name": order.customer_name[:200],
-        "flags": ",".join(sorted(order.flags)),
-        "charges": json.dumps([[c.external_id, c.name, c.amount_minor, list(c.line_ids)] for c in order.charges]),
-        "hold_reason": order.hold_reason.value if order.hold_reason else None,
-        "held_since": now if order.hold_reason else None,
-        "expected_release": order.expected_release,
-        "released_at": None,
-        "fetched_at": now,
-        "updated_at": now,
-    }
+ORDER_COLUMNS = ("account_id", "channel", "marketplace_id", "order_number", "order_date", "modified_at", "status",
+                 "currency", "gross_minor", "total_minor", "payment_method", "customer_name", "flags", "charges",
+                 "hold_reason", "held_since", "expected_release", "released_at", "fetched_at", "updated_at")
+_INSERT_ORDERS = BulkInsert(ORDERS, ORDER_COLUMNS, on_conflict_do_nothing=("channel", "account_id", "marketplace_id"))
 
 
-def _line_rows(order: Order, order_id: int) -> Iterable[dict]:
+def _order_row(order: Order, account_id: int, now: datetime) -> tuple:
+    held = order.hold_reason.value if order.hold_reason else None
+    return (account_id, order.channel.value, order.marketplace_id, order.order_number, order.order_date,
+            order.modified_at, order.status.value, order.currency, order.gross_minor, order.total_minor,
+            order.payment_method, order.customer_name[:200], ",".join(sorted(order.flags)),
+            json.dumps([[c.external_id, c.name, c.amount_minor, list(c.line_ids)] for c in order.charges]),
+            held, now if held else None, order.expected_release, None, now, now)
+
+
+LINE_COLUMNS = ("order_id", "external_id", "position", "sku", "title", "ean", "quantity", "unit_price_minor",
+                "vat_rate_bp", "status", "recycling", "cancellation_reason")
+ADDRESS_COLUMNS = ("order_id", "kind", "salutation", "first_name", "last_name", "company", "street", "house_number",
+                   "addition", "zip_code", "city", "country_code", "email", "phone")
+RECEIPT_COLUMNS = ("receipt_key", "order_id", "kind", "payment_system", "amount_minor", "currency", "line_id",
+                   "created_at")
+_INSERT_LINES = BulkInsert(LINES, LINE_COLUMNS)
+_INSERT_ADDRESSES = BulkInsert(ADDRESSES, ADDRESS_COLUMNS)
+_INSERT_RECEIPTS = BulkInsert(RECEIPTS, RECEIPT_COLUMNS, on_conflict_do_nothing=("receipt_key",))
+
+
+def _line_rows(order: Order, order_id: int) -> Iterable[tuple]:
     for position, line in enumerate(order.lines, start=1):
-        yield {
-            "order_id": order_id, "external_id": line.external_id, "position": position, "sku": line.sku,
-            "title": line.title, "ean": line.ean, "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
-            "vat_rate_bp": line.vat_rate_bp, "status": line.status.value, "recycling": line.recycling,
-            "cancellation_reason": line.cancellation_reason,
-        }
+        yield (order_id, line.external_id, position, line.sku, line.title, line.ean, line.quantity,
+               line.unit_price_minor, line.vat_rate_bp, line.status.value, line.recycling, line.cancellation_reason)
 
 
-def _address_rows(order: Order, order_id: int) -> Iterable[dict]:
-    for kind, addr in (("shipping", order.shipping_address), ("billing", order.billing_address)):
-        if addr is not None:
-            yield {
-                "order_id": order_id, "kind": kind, "salutation": addr.salutation, "first_name": addr.first_name,
-                "last_name": addr.last_name, "company": addr.company, "street": addr.street,
-                "house_number": addr.house_number, "addition": addr.addition, "zip_code": addr.zip_code,
-                "city": addr.city, "country_code": addr.country_code, "email": addr.email, "phone": addr.phone,
-            }
+def _address_rows(order: Order, order_id: int) -> Iterable[tuple]:
+    for kind, a in (("shipping", order.shipping_address), ("billing", order.billing_address)):
+        if a is not None:
+            yield (order_id, kind, a.salutation, a.first_name, a.last_name, a.company, a.street, a.house_number,
+                   a.addition, a.zip_code, a.city, a.country_code, a.email, a.phone)
 
 
 def _newest_per_id(orders: list[Order]) -> dict[str, Order]:
@@ -132,26 +126,17 @@ def write_page(conn: Connection, account_id: int, orders: list[Order], now: date
     fresh = [o for mid, o in latest.items() if mid not in existing]
     inserted: dict[str, int] = {}
     if fresh:
-        stmt = insert_for(conn, ORDERS).on_conflict_do_nothing(
-            index_elements=["channel", "account_id", "marketplace_id"]
-        ).returning(ORDERS.c.id, ORDERS.c.marketplace_id)
-        inserted = {r.marketplace_id: r.id for r in conn.execute(stmt, [_order_row(o, account_id, now) for o in fresh])}
+        returned = _INSERT_ORDERS.returning(conn, [_order_row(o, account_id, now) for o in fresh], ("id", "marketplace_id"))
+        inserted = {mid: oid for oid, mid in returned}
         lost_race = [o.marketplace_id for o in fresh if o.marketplace_id not in inserted]
         if lost_race:
             existing.update(_load_existing(conn, channel, account_id, lost_race))
         new_orders = [latest[mid] for mid in inserted]
-        lines = [row for o in new_orders for row in _line_rows(o, inserted[o.marketplace_id])]
-        addresses = [row for o in new_orders for row in _address_rows(o, inserted[o.marketplace_id])]
-        if lines:
-            conn.execute(LINES.insert(), lines)
-        if addresses:
-            conn.execute(ADDRESSES.insert(), addresses)
-        for o in new_orders:
-            oid = inserted[o.marketplace_id]
-            events.append({"order_id": oid, "at": now, "kind": "fetched", "detail": f"status {o.status.value}"})
-            if o.in_backlog:
-                outcome.held += 1
-                events.append({"order_id": oid, "at": now, "kind": "held", "detail": o.hold_reason.value})  # type: ignore[union-attr]
+        _INSERT_LINES.run(conn, [row for o in new_orders for row in _line_rows(o, inserted[o.marketplace_id])])
+        _INSERT_ADDRESSES.run(conn, [row for o in new_orders for row in _address_rows(o, inserted[o.marketplace_id])])
+        # No events for new orders: "fetched" and "held" are the row's fetched_at / held_since
+        # (see queries.order_timeline); events record what happens to an order afterwards.
+        outcome.held += sum(1 for o in new_orders if o.in_backlog)
         outcome.new = len(inserted)
         outcome.new_order_ids = list(inserted.values())
 
@@ -161,7 +146,7 @@ def write_page(conn: Connection, account_id: int, orders: list[Order], now: date
     outcome.unchanged = len(changed) - len(newer)
     applied: list[tuple[Order, _Existing]] = []
     for order, ex in newer:
-        row = _order_row(order, account_id, now)
+        row = dict(zip(ORDER_COLUMNS, _order_row(order, account_id, now)))
         for key in ("account_id", "channel", "marketplace_id", "fetched_at", "held_since"):
             row.pop(key)
         if ex.hold_reason and not order.in_backlog:
@@ -182,8 +167,8 @@ def write_page(conn: Connection, account_id: int, orders: list[Order], now: date
             set_={c: line_stmt.excluded[c] for c in ("status", "cancellation_reason", "title", "sku", "ean",
                                                      "unit_price_minor", "vat_rate_bp", "recycling", "position")},
         )
-        conn.execute(line_stmt, [r for o, ex in applied for r in _line_rows(o, ex.id)])
-        addr_rows = [r for o, ex in applied for r in _address_rows(o, ex.id)]
+        conn.execute(line_stmt, [dict(zip(LINE_COLUMNS, r)) for o, ex in applied for r in _line_rows(o, ex.id)])
+        addr_rows = [dict(zip(ADDRESS_COLUMNS, r)) for o, ex in applied for r in _address_rows(o, ex.id)]
         if addr_rows:
             addr_stmt = insert_for(conn, ADDRESSES)
             cols = [c.name for c in ADDRESSES.c if c.name not in ("id", "order_id", "kind")]
@@ -200,7 +185,7 @@ def write_page(conn: Connection, account_id: int, orders: list[Order], now: date
 
     ids = {**{mid: ex.id for mid, ex in existing.items()}, **inserted}
     touched = [latest[mid] for mid in inserted] + [o for o, _ in applied]
-    outcome.receipts = _record_receipts(conn, account_id, touched, ids, now, events)
+    outcome.receipts = _record_receipts(conn, account_id, touched, ids, now)
     if events:
         conn.execute(EVENTS.insert(), events)
     return outcome
@@ -220,29 +205,15 @@ def _transition_events(order: Order, ex: _Existing, now: datetime) -> list[dict]
     return events
 
 
-def _record_receipts(
-    conn: Connection, account_id: int, orders: list[Order], ids: dict[str, int], now: datetime, events: list[dict]
-) -> int:
+def _record_receipts(conn: Connection, account_id: int, orders: list[Order], ids: dict[str, int], now: datetime) -> int:
+    """Insert the receipts these orders imply; existing keys are skipped by the database."""
     if not orders:
         return 0
     keys = [payment_key(o, account_id) for o in orders]
     have = set(conn.scalars(select(RECEIPTS.c.receipt_key).where(RECEIPTS.c.receipt_key.in_(keys))))
-    wanted: list[tuple[int, Receipt]] = []
-    for order in orders:
-        for receipt in receipts_for(order, account_id, has_payment=payment_key(order, account_id) in have):
-            wanted.append((ids[order.marketplace_id], receipt))
-    if not wanted:
-        return 0
-    stmt = insert_for(conn, RECEIPTS).on_conflict_do_nothing(index_elements=["receipt_key"]).returning(
-        RECEIPTS.c.order_id, RECEIPTS.c.kind, RECEIPTS.c.amount_minor, RECEIPTS.c.currency
-    )
     rows = [
-        {"receipt_key": r.key, "order_id": oid, "kind": r.kind.value, "payment_system": r.payment_system,
-         "amount_minor": r.amount_minor, "currency": r.currency, "line_id": r.line_id, "created_at": now}
-        for oid, r in wanted
+        (r.key, ids[order.marketplace_id], r.kind.value, r.payment_system, r.amount_minor, r.currency, r.line_id, now)
+        for order in orders
+        for r in receipts_for(order, account_id, has_payment=payment_key(order, account_id) in have)
     ]
-    recorded = conn.execute(stmt, rows).all()
-    for r in recorded:
-        events.append({"order_id": r.order_id, "at": now, "kind": f"receipt_{r.kind}",
-                       "detail": f"{r.amount_minor} {r.currency}"})
-    return len(recorded)
+    return _INSERT_RECEIPTS.run(conn, rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Iterator
 
 from sqlalchemy import Engine, select
@@ -70,3 +71,30 @@ def iter_payments(engine: Engine, *, channel: str | None = None, after_id: int =
                    "account": r.account_name, "payment_system": r.payment_system, "kind": r.kind,
                    "amount": format_minor(r.amount_minor, r.currency), "currency": r.currency,
                    "line_id": r.line_id or None, "created_at": _iso(r.created_at)}
+
+
+EVENTS = schema.OrderEvent.__table__
+
+
+def order_timeline(engine: Engine, order_id: int) -> list[tuple[datetime, str, str]]:
+    """Everything that happened to an order, oldest first: (when, kind, detail).
+
+    "fetched", "held" and receipts are read from the rows that record them; the events
+    table holds only what happened afterwards (released, cancelled, status changes).
+    """
+    with engine.connect() as conn:
+        order = conn.execute(select(ORDERS.c.fetched_at, ORDERS.c.held_since, ORDERS.c.hold_reason)
+                             .where(ORDERS.c.id == order_id)).first()
+        if order is None:
+            return []
+        entries: list[tuple[datetime, str, str]] = [(order.fetched_at, "fetched", "")]
+        events = list(conn.execute(select(EVENTS.c.at, EVENTS.c.kind, EVENTS.c.detail)
+                                   .where(EVENTS.c.order_id == order_id).order_by(EVENTS.c.id)))
+        if order.held_since is not None and order.held_since == order.fetched_at:
+            entries.append((order.held_since, "held", order.hold_reason or ""))
+        entries.extend((e.at, e.kind, e.detail) for e in events)
+        for r in conn.execute(select(RECEIPTS.c.created_at, RECEIPTS.c.kind, RECEIPTS.c.amount_minor, RECEIPTS.c.currency)
+                              .where(RECEIPTS.c.order_id == order_id).order_by(RECEIPTS.c.id)):
+            entries.append((r.created_at, f"receipt_{r.kind}", f"{format_minor(r.amount_minor, r.currency)} {r.currency}"))
+    order_of = {"fetched": 0, "held": 1}
+    return sorted(entries, key=lambda e: (e[0], order_of.get(e[1], 2)))

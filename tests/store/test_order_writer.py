@@ -110,3 +110,12 @@ def test_repeated_line_ids_in_page_keep_newest(app_ctx):
     acc = account(app_ctx)
     out = write(app_ctx, acc, [make(1), replace(make(1, modified=T0 + timedelta(1)), currency="EUR")])
     assert out.new == 1 and rows(app_ctx, schema.Order) == 1
+
+
+def test_migrations_match_the_models(app_ctx):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with app_ctx.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), schema.Base.metadata)
+    assert diff == []

@@ -75,7 +75,7 @@ def upgrade() -> None:
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_orders_account_id'), ['account_id'], unique=False)
         batch_op.create_index('ix_orders_customer_name', ['customer_name'], unique=False)
-        batch_op.create_index('ix_orders_hold_reason', ['hold_reason'], unique=False)
+        batch_op.create_index('ix_orders_held', ['hold_reason'], unique=False, sqlite_where=sa.text('hold_reason IS NOT NULL'), postgresql_where=sa.text('hold_reason IS NOT NULL'))
         batch_op.create_index('ix_orders_order_date', ['order_date'], unique=False)
         batch_op.create_index('ix_orders_order_number', ['order_number'], unique=False)
 
@@ -190,7 +190,7 @@ def downgrade() -> None:
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_order_number')
         batch_op.drop_index('ix_orders_order_date')
-        batch_op.drop_index('ix_orders_hold_reason')
+        batch_op.drop_index('ix_orders_held')
         batch_op.drop_index('ix_orders_customer_name')
         batch_op.drop_index(batch_op.f('ix_orders_account_id'))
 
