@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from logging.handlers import RotatingFileHandler
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -24,6 +26,7 @@ class AppContext:
     fetch: FetchService
     _secret_factory: Callable[[], SecretStore]
     _secrets: SecretStore | None = field(default=None)
+    _log_handler: logging.Handler | None = field(default=None)
 
     def secrets(self) -> SecretStore:
         """Opened on first use: listing orders must not ask for a master password."""
@@ -33,6 +36,20 @@ class AppContext:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._log_handler is not None:
+            logging.getLogger("app").removeHandler(self._log_handler)
+            self._log_handler.close()
+
+
+def _file_log(paths: AppPaths) -> logging.Handler:
+    """Technical log (tracebacks for support) in the logs folder; the clerk reads the protocol log."""
+    handler = RotatingFileHandler(paths.logs / "orderdesk.log", maxBytes=5_000_000, backupCount=3,
+                                  encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+    logger = logging.getLogger("app")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return handler
 
 
 def build(
@@ -44,10 +61,11 @@ def build(
     adapter_options: Callable[[], AdapterOptions] = AdapterOptions,
 ) -> AppContext:
     paths = (paths or AppPaths.resolve()).ensure()
+    handler = _file_log(paths)
     engine = create_store_engine(database or database_url(paths))
     upgrade(engine)
     accounts = AccountRepository(engine)
     factory = (lambda: secrets) if secrets is not None else (lambda: open_secret_store(paths.data, ask_master_key))
     ctx = AppContext(paths, engine, accounts, FetchService(engine, accounts, lambda: ctx.secrets(), adapter_options),
-                     factory)  # type: ignore[arg-type]
+                     factory, _log_handler=handler)  # type: ignore[arg-type]
     return ctx

@@ -118,9 +118,9 @@ class HttpSession:
                 raise TransientError("cancelled by the user")
             self.limiter.acquire(self._sleep)
             headers = dict(base_headers)
-            if auth is not None:
-                headers.update(auth.header(self.client))
             try:
+                if auth is not None:
+                    headers.update(auth.header(self.client))  # may fetch a token: retried like the rest
                 self.requests_sent += 1
                 response = self.client.request(method, path, headers=headers, **kwargs)  # type: ignore[arg-type]
                 response.read()
@@ -128,6 +128,8 @@ class HttpSession:
                 last = TransientError(f"the marketplace did not answer in time ({method} {path})")
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 last = TransientError(f"the connection to the marketplace failed ({type(exc).__name__})")
+            except TransientError as exc:
+                last = exc
             else:
                 status = response.status_code
                 if 200 <= status < 300:

@@ -7,6 +7,7 @@ the last committed page (minus an overlap that catches changes sharing a timesta
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from app.store.protocol_log import Level
 from app.store.schema import utcnow
 
 OVERLAP = timedelta(minutes=5)
+log_file = logging.getLogger(__name__)
 
 
 @dataclass
@@ -123,6 +125,7 @@ class FetchService:
             else:
                 result.ok, result.error = False, str(exc)
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the other accounts
+            log_file.exception("fetch of account %s failed unexpectedly", account.name)
             result.ok, result.error = False, f"internal error ({type(exc).__name__}: {str(exc)[:200]})"
         finally:
             if adapter is not None:

@@ -1,0 +1,191 @@
+"""User-facing words and numbers: statuses, hold reasons, money, dates, durations.
+
+Stored values stay machine keys ("payment_check", "recycling_disposal"); only this module
+turns them into text, through Qt's translation system.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale
+
+from app.channels.registry import CHANNELS
+from app.domain.money import exponent
+from app.domain.orders import Channel
+
+_CTX = "Labels"
+
+
+# Source strings marked for lupdate; translated when shown (see tr below).
+_STATUS = {
+    "pending": QT_TRANSLATE_NOOP("Labels", "Pending"),
+    "open": QT_TRANSLATE_NOOP("Labels", "Open"),
+    "partially_shipped": QT_TRANSLATE_NOOP("Labels", "Partially shipped"),
+    "shipped": QT_TRANSLATE_NOOP("Labels", "Shipped"),
+    "returned": QT_TRANSLATE_NOOP("Labels", "Returned"),
+    "cancelled": QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+}
+_HOLD = {
+    "payment_check": QT_TRANSLATE_NOOP("Labels", "Marketplace payment check"),
+    "awaiting_payment": QT_TRANSLATE_NOOP("Labels", "Awaiting payment"),
+}
+_FLAGS = {
+    "recycling_disposal": QT_TRANSLATE_NOOP("Labels", "Recycling & Entsorgung"),
+}
+_EVENTS = {
+    "fetched": QT_TRANSLATE_NOOP("Labels", "Fetched"),
+    "held": QT_TRANSLATE_NOOP("Labels", "Held in backlog"),
+    "released": QT_TRANSLATE_NOOP("Labels", "Released from backlog"),
+    "cancelled": QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+    "status_changed": QT_TRANSLATE_NOOP("Labels", "Status changed"),
+    "updated": QT_TRANSLATE_NOOP("Labels", "Updated"),
+    "receipt_payment": QT_TRANSLATE_NOOP("Labels", "Payment recorded"),
+    "receipt_refund": QT_TRANSLATE_NOOP("Labels", "Refund recorded"),
+}
+_RECEIPT_KINDS = {
+    "payment": QT_TRANSLATE_NOOP("Labels", "Payment"),
+    "refund": QT_TRANSLATE_NOOP("Labels", "Refund"),
+}
+_LEVELS = {
+    "info": QT_TRANSLATE_NOOP("Labels", "Info"),
+    "warning": QT_TRANSLATE_NOOP("Labels", "Warning"),
+    "error": QT_TRANSLATE_NOOP("Labels", "Error"),
+}
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "PLN": "zł", "CZK": "Kč"}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(_CTX, text)
+
+
+def _lookup(table: dict[str, str], key: str | None) -> str:
+    if not key:
+        return ""
+    return tr(table[key]) if key in table else key.replace("_", " ")
+
+
+def status_text(status: str | None) -> str:
+    return _lookup(_STATUS, status)
+
+
+def hold_text(reason: str | None) -> str:
+    return _lookup(_HOLD, reason)
+
+
+def event_text(kind: str | None) -> str:
+    return _lookup(_EVENTS, kind)
+
+
+def receipt_kind_text(kind: str | None) -> str:
+    return _lookup(_RECEIPT_KINDS, kind)
+
+
+def level_text(level: str | None) -> str:
+    return _lookup(_LEVELS, level)
+
+
+_BRANDS = {"PAYPAL": "PayPal", "AMAZON_PAY": "Amazon Pay", "APPLE_PAY": "Apple Pay", "GOOGLE_PAY": "Google Pay",
+           "KLARNA": "Klarna", "SEPA_DIRECT_DEBIT": "SEPA direct debit"}
+
+
+def payment_method_text(method: str | None) -> str:
+    """Marketplace keys such as CREDIT_CARD as words ("Credit card"); brand names as spelled."""
+    return _BRANDS.get((method or "").upper()) or key_words(method)
+
+
+def key_words(key: str | None) -> str:
+    return (key or "").replace("_", " ").strip().capitalize()
+
+
+def flag_list(flags: str | None) -> list[str]:
+    return [f for f in (flags or "").split(",") if f]
+
+
+def flags_text(flags: str | None) -> str:
+    return ", ".join(_lookup(_FLAGS, f) for f in flag_list(flags))
+
+
+def channel_text(channel: str | None) -> str:
+    try:
+        return CHANNELS[Channel(channel)].display_name
+    except (ValueError, KeyError):
+        return channel or ""
+
+
+def money_text(minor: int | None, currency: str, locale: QLocale | None = None) -> str:
+    """Exact amount from integer minor units with the locale's separators; no float involved."""
+    if minor is None:
+        return ""
+    locale = locale or QLocale()
+    exp = exponent(currency)
+    sign = "-" if minor < 0 else ""
+    units, cents = divmod(abs(minor), 10**exp) if exp else (abs(minor), 0)
+    digits = str(units)
+    group = locale.groupSeparator()
+    grouped = ""
+    while len(digits) > 3:
+        grouped = group + digits[-3:] + grouped
+        digits = digits[:-3]
+    number = sign + digits + grouped
+    if exp:
+        number += locale.decimalPoint() + str(cents).rjust(exp, "0")
+    return f"{number} {_SYMBOLS.get(currency, currency)}"
+
+
+def local_datetime(value: datetime | None) -> QDateTime:
+    if value is None:
+        return QDateTime()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000))
+
+
+def datetime_text(value: datetime | None, locale: QLocale | None = None) -> str:
+    if value is None:
+        return ""
+    locale = locale or QLocale()
+    if locale.language() == QLocale.Language.C:  # "C"/POSIX has no sensible short format
+        return local_datetime(value).toString("yyyy-MM-dd HH:mm")
+    return locale.toString(local_datetime(value), QLocale.FormatType.ShortFormat)
+
+
+def time_text(value: datetime | None, locale: QLocale | None = None) -> str:
+    if value is None:
+        return ""
+    return (locale or QLocale()).toString(local_datetime(value).time(), "HH:mm:ss")
+
+
+def duration_text(seconds: float) -> str:
+    """'45 s', '12 min', '3 h 05 min', '2 d 4 h' - short, for age and countdown columns."""
+    seconds = int(max(0, seconds))
+    if seconds < 60:
+        return QCoreApplication.translate("Labels", "%1 s").replace("%1", str(seconds))
+    minutes = seconds // 60
+    if minutes < 60:
+        return QCoreApplication.translate("Labels", "%1 min").replace("%1", str(minutes))
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        text = QCoreApplication.translate("Labels", "%1 h %2 min")
+        return text.replace("%1", str(hours)).replace("%2", f"{minutes:02d}")
+    days, hours = divmod(hours, 24)
+    return QCoreApplication.translate("Labels", "%1 d %2 h").replace("%1", str(days)).replace("%2", str(hours))
+
+
+def age_text(since: datetime | None, now: datetime | None = None) -> str:
+    if since is None:
+        return ""
+    now = now or datetime.now(UTC)
+    return duration_text((now - since).total_seconds())
+
+
+def release_text(expected: datetime | None, now: datetime | None = None, locale: QLocale | None = None) -> str:
+    """When the marketplace expects to release a held order, with a countdown."""
+    if expected is None:
+        return QCoreApplication.translate("Labels", "unknown")
+    now = now or datetime.now(UTC)
+    left = (expected - now).total_seconds()
+    when = datetime_text(expected, locale)
+    if left <= 0:
+        return QCoreApplication.translate("Labels", "%1 (due)").replace("%1", when)
+    return QCoreApplication.translate("Labels", "%1 (in %2)").replace("%1", when).replace("%2", duration_text(left))

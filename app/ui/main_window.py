@@ -1,0 +1,425 @@
+"""The main window: ribbon on top, the chosen list in the middle, the log box below."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import __version__
+from app.bootstrap import AppContext
+from app.channels.registry import CHANNELS, available
+from app.domain.orders import Channel
+from app.services.fetch import FetchResult
+from app.store.accounts import AccountRecord
+from app.ui.accounts_view import AccountsView
+from app.ui.db_worker import DbWorker
+from app.ui.fetch_controller import FetchController
+from app.ui.fetch_dialog import FetchDialog
+from app.ui.icons import icon
+from app.ui.log_dock import LogDock
+from app.ui.orders_model import count_backlog
+from app.ui.orders_view import OrdersView
+from app.ui.payments_view import PaymentsView
+from app.ui.ribbon import Ribbon
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHANNEL = Channel.OTTO.value
+
+
+def open_settings(ctx: AppContext) -> QSettings:
+    """Window settings live in an INI file in the app's config folder, next to nothing else."""
+    return QSettings(str(ctx.paths.config / "orderdesk.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, settings: QSettings | None = None, profile_note: str = "",
+                 use_worker: bool = True, refresh_ms: int = 10_000, log_poll_ms: int = 1000) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.ctx = ctx
+        self.settings = settings or open_settings(ctx)
+        self.profile_note = profile_note
+        self.worker = DbWorker(self) if use_worker else None
+        self.fetcher = FetchController(ctx.fetch, ctx.secrets, parent=self)
+        self.fetch_dialogs: dict[str, FetchDialog] = {}
+        self._closing = False
+        self._size_docks = False
+        self._log_poll_ms = log_poll_ms
+
+        title = self.tr("OrderDesk")
+        if profile_note:
+            title += " – " + self.tr("Demo profile")
+        self.setWindowTitle(title)
+        self.setWindowIcon(icon("app"))
+        self.resize(1280, 820)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self._build_actions()
+        self._build_views()
+        self._build_ribbon()
+        self._build_status_bar()
+
+        self.fetcher.started.connect(self._fetch_started)
+        self.fetcher.finished.connect(self._fetch_finished)
+        self.fetcher.idle.connect(self._fetch_idle)
+
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(refresh_ms)
+        self.refresh_timer.timeout.connect(self.refresh_all)
+
+        self._restore_settings()
+        self.orders_view.reload()
+        self.backlog_view.reload()
+        self.payments_view.reload()
+        self.accounts_view.reload()
+        self._update_backlog_count(self.backlog_view.model.rowCount())
+        self.log_dock.start()
+        self.refresh_timer.start()
+        if not ctx.accounts.list():
+            self.statusBar().showMessage(self.tr("No marketplace account is set up yet. Add one with “orderdesk "
+                                                 "accounts add”, or start the demo with “orderdesk --demo”."))
+
+    # --- construction --------------------------------------------------------------------
+    def _action(self, name: str, text: str, icon_name: str | None = None, slot=None,  # type: ignore[no-untyped-def]
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.fetch_action = self._action("fetch", self.tr("Fetch\norders"), "fetch", self.open_fetch_dialog,
+                                         self.tr("Fetch new and changed orders of the chosen sales channel (F9)"))
+        self.fetch_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
+        self.refresh_action = self._action("refresh", self.tr("Refresh"), "refresh", self.refresh_all,
+                                           self.tr("Reload the lists from the database (F5)"))
+        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.open_data_action = self._action("open_data", self.tr("Open data\nfolder"), "folder", self.open_data_folder,
+                                             self.tr("Open the folder with the database and the log files"))
+        self.about_action = self._action("about", self.tr("About\nOrderDesk"), "app", self.show_about)
+        self.add_account_action = self._action("add_account", self.tr("Add\naccount"), "accounts", None,
+                                               self.tr("Coming in a later version; use “orderdesk accounts add” "
+                                                       "on the command line for now"))
+        self.add_account_action.setEnabled(False)
+
+        self.channel_group = QActionGroup(self)
+        self.channel_group.setExclusive(True)
+        self.channel_actions: dict[str, QAction] = {}
+        for info in CHANNELS.values():
+            key = info.channel.value
+            action = self._action(f"channel:{key}", info.display_name.replace("&", "&&"), f"channel:{key}")
+            action.setCheckable(True)
+            action.setData(key)
+            if available(info):
+                action.setToolTip(self.tr("Work with %1").replace("%1", info.display_name))
+            else:
+                action.setEnabled(False)
+                action.setToolTip(self.tr("Coming in a later version"))
+            self.channel_group.addAction(action)
+            self.channel_actions[key] = action
+        self.channel_group.triggered.connect(self._channel_chosen)
+
+    def _build_views(self) -> None:
+        engine = self.ctx.engine
+        self.stack = QStackedWidget(self)
+        self.orders_view = OrdersView(engine, worker=self.worker, parent=self.stack)
+        self.backlog_view = OrdersView(engine, backlog=True, worker=self.worker, parent=self.stack)
+        self.payments_view = PaymentsView(engine, worker=self.worker, parent=self.stack)
+        self.accounts_view = AccountsView(self.ctx.accounts, self.stack)
+        self.shipping_page = self._placeholder(self.tr("Status & Shipping"),
+                                               self.tr("Reporting shipments and status changes back to the "
+                                                       "marketplaces comes in a later version."))
+        self.pages = {"orders": self.orders_view, "backlog": self.backlog_view, "payments": self.payments_view,
+                      "shipping": self.shipping_page, "admin": self.accounts_view}
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+        self.backlog_view.count_changed.connect(self._update_backlog_count)
+        for view in (self.orders_view, self.backlog_view, self.payments_view):
+            view.model.failed.connect(self._read_failed)
+        self.payments_view.order_requested.connect(self.show_order)
+
+        self.log_dock = LogDock(engine, self.worker, interval_ms=self._log_poll_ms, parent=self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self.log_action = self.log_dock.toggleViewAction()
+        self.log_action.setText(self.tr("Log box"))
+        self.log_action.setIcon(icon("log"))
+        self.log_action.setObjectName("toggle_log")
+        self.log_action.setToolTip(self.tr("Show or hide the log box"))
+
+    def _placeholder(self, title: str, text: str) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        for content, style in ((title, "font-size: 14pt; font-weight: 600;"), (text, "color: palette(mid);")):
+            label = QLabel(content, page)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setStyleSheet(style)
+            layout.addWidget(label)
+        layout.addStretch(2)
+        return page
+
+    def _build_ribbon(self) -> None:
+        ribbon = self.ribbon = Ribbon(self)
+        orders = ribbon.add_page("orders", self.tr("Orders"))
+        group = orders.add_group(self.tr("Sales channel"))
+        for action in self.channel_actions.values():
+            group.add_medium(action)
+        orders.add_group(self.tr("Fetch")).add_large(self.fetch_action)
+        view = orders.add_group(self.tr("View"))
+        view.add_small(self.refresh_action)
+        view.add_small(self.log_action)
+
+        backlog = ribbon.add_page("backlog", self.tr("Backlog"))
+        group = backlog.add_group(self.tr("Releases"))
+        group.add_large(self.fetch_action)
+        note = QLabel(self.tr("Orders wait here until the marketplace\nreleases them; each fetch picks up releases."),
+                      group)
+        note.setObjectName("RibbonNote")
+        group.add_widget(note)
+        view = backlog.add_group(self.tr("View"))
+        view.add_small(self.refresh_action)
+        view.add_small(self.log_action)
+
+        payments = ribbon.add_page("payments", self.tr("Payments"))
+        group = payments.add_group(self.tr("Receipts"))
+        group.add_large(self.fetch_action)
+        note = QLabel(self.tr("A payment is recorded when the marketplace\nreleases an order, a refund when it cancels."),
+                      group)
+        note.setObjectName("RibbonNote")
+        group.add_widget(note)
+        view = payments.add_group(self.tr("View"))
+        view.add_small(self.refresh_action)
+        view.add_small(self.log_action)
+
+        shipping = ribbon.add_page("shipping", self.tr("Status && Shipping"))
+        group = shipping.add_group(self.tr("Status & Shipping"))
+        note = QLabel(self.tr("Coming in a later version"), group)
+        note.setObjectName("RibbonNote")
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note.setMinimumWidth(220)
+        group.add_widget(note)
+
+        admin = ribbon.add_page("admin", self.tr("Administration"))
+        admin.add_group(self.tr("Accounts")).add_large(self.add_account_action)
+        admin.add_group(self.tr("Data")).add_large(self.open_data_action)
+        admin.add_group(self.tr("Help")).add_large(self.about_action)
+
+        if self.profile_note:
+            badge = QLabel(self.tr("Demo profile"), ribbon)
+            badge.setObjectName("DemoBadge")
+            badge.setToolTip(self.profile_note)
+            badge.setStyleSheet("QLabel { background: #fff1d6; color: #7a4b00; border: 1px solid #e0a640; "
+                                "border-radius: 3px; padding: 1px 8px; margin: 2px 6px; font-weight: 600; }")
+            ribbon.setCornerWidget(badge, Qt.Corner.TopRightCorner)
+
+        ribbon.currentChanged.connect(self._ribbon_tab_changed)
+        self.setMenuWidget(ribbon)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.fetch_busy = QProgressBar(self)
+        self.fetch_busy.setRange(0, 0)
+        self.fetch_busy.setMaximumWidth(120)
+        self.fetch_busy.setMaximumHeight(12)
+        self.fetch_busy.hide()
+        self.fetch_label = QLabel(self)
+        bar.addPermanentWidget(self.fetch_label)
+        bar.addPermanentWidget(self.fetch_busy)
+        where = QLabel(self.profile_note or str(self.ctx.engine.url.render_as_string(hide_password=True)), self)
+        where.setStyleSheet("color: palette(mid);")
+        bar.addPermanentWidget(where)
+
+    # --- settings ------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        self._size_docks = not (isinstance(state, QByteArray) and self.restoreState(state))
+        self.orders_view.restore_state(s, "orders")
+        self.backlog_view.restore_state(s, "backlog")
+        self.payments_view.restore_state(s, "payments")
+        self.set_channel(str(s.value("fetch/channel", DEFAULT_CHANNEL)))
+        tab = self.ribbon.index_of_key(str(s.value("window/ribbon", "orders")))
+        self.ribbon.setCurrentIndex(max(0, tab))
+        self._ribbon_tab_changed(self.ribbon.currentIndex())
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/ribbon", self.ribbon.key_at(self.ribbon.currentIndex()))
+        s.setValue("fetch/channel", self.channel())
+        self.orders_view.save_state(s, "orders")
+        self.backlog_view.save_state(s, "backlog")
+        self.payments_view.save_state(s, "payments")
+        s.sync()
+
+    # --- channel and fetching -----------------------------------------------------------------
+    def channel(self) -> str:
+        checked = self.channel_group.checkedAction()
+        return str(checked.data()) if checked is not None else DEFAULT_CHANNEL
+
+    def set_channel(self, key: str) -> None:
+        action = self.channel_actions.get(key)
+        if action is None or not action.isEnabled():
+            action = self.channel_actions[DEFAULT_CHANNEL]
+        action.setChecked(True)
+        self._channel_chosen(action)
+
+    def _channel_chosen(self, action: QAction) -> None:
+        name = CHANNELS[Channel(action.data())].display_name
+        self.fetch_action.setToolTip(self.tr("Fetch new and changed orders from %1 (F9)").replace("%1", name))
+        self.settings.setValue("fetch/channel", action.data())
+
+    def open_fetch_dialog(self) -> FetchDialog:
+        key = self.channel()
+        dialog = self.fetch_dialogs.get(key)
+        if dialog is None:
+            dialog = FetchDialog(CHANNELS[Channel(key)], self.ctx.accounts, self.fetcher, self)
+            self.fetch_dialogs[key] = dialog
+        else:
+            dialog.reload_accounts()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _fetch_started(self, account: AccountRecord) -> None:
+        self._show_fetch_state()
+
+    def _fetch_finished(self, account: AccountRecord, result: FetchResult) -> None:
+        self._show_fetch_state()
+        if result.ok and not result.cancelled:
+            message = self.tr("%1: %2 new, %3 updated, %4 released").replace("%1", account.name).replace(
+                "%2", str(result.counts.new)).replace("%3", str(result.counts.updated)).replace(
+                "%4", str(result.counts.released))
+        elif result.cancelled:
+            message = self.tr("%1: fetch cancelled").replace("%1", account.name)
+        else:
+            message = self.tr("%1: fetch failed – see the log box").replace("%1", account.name)
+        self.statusBar().showMessage(message, 15_000)
+        self.log_dock.poll()
+        self.refresh_all()
+
+    def _fetch_idle(self) -> None:
+        self._show_fetch_state()
+
+    def _show_fetch_state(self) -> None:
+        n = self.fetcher.running_count()
+        self.fetch_busy.setVisible(n > 0)
+        self.fetch_label.setText(self.tr("Fetching %n account(s)…", "", n) if n else "")
+
+    # --- views -------------------------------------------------------------------------------
+    def _ribbon_tab_changed(self, index: int) -> None:
+        key = self.ribbon.key_at(index)
+        page = self.pages.get(key)
+        if page is not None:
+            self.stack.setCurrentWidget(page)
+
+    def show_page(self, key: str) -> None:
+        self.ribbon.setCurrentIndex(self.ribbon.index_of_key(key))
+
+    def show_order(self, order_id: int) -> None:
+        self.show_page("orders")
+        view = self.orders_view
+        if not view.select_order(order_id) and (view.search.text() or view.channel_filter.currentIndex()):
+            view.search.clear()
+            view.channel_filter.setCurrentIndex(0)
+            view.model.reload()
+            view.select_order(order_id)
+
+    def refresh_all(self) -> None:
+        """Re-reads every list in the background; selections and scroll positions stay."""
+        if self._closing:
+            return
+        self.orders_view.refresh()
+        self.backlog_view.refresh()
+        self.payments_view.refresh()
+        self.accounts_view.refresh()
+        for dialog in self.fetch_dialogs.values():
+            if dialog.isVisible() and not dialog.is_busy():
+                dialog.reload_accounts()
+
+    def _read_failed(self, message: str) -> None:
+        """A list could not be read (e.g. the database server is gone); the next refresh retries."""
+        self.statusBar().showMessage(self.tr("Could not read from the database: %1").replace("%1", message), 20_000)
+
+    def _update_backlog_count(self, count: int) -> None:
+        index = self.ribbon.index_of_key("backlog")
+        self.ribbon.setTabText(index, self.tr("Backlog (%1)").replace("%1", str(count)))
+
+    def backlog_count_from_db(self) -> int:
+        return count_backlog(self.ctx.engine)
+
+    # --- administration ------------------------------------------------------------------------
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.paths.data)))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About OrderDesk"),
+                          self.tr("<b>OrderDesk %1</b><br>One desk for the orders of every marketplace.<br><br>"
+                                  "Data folder: %2").replace("%1", __version__).replace("%2", str(self.ctx.paths.data)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._size_docks:
+            # First start: a modest log box, the lists get the room. Only works once shown.
+            self._size_docks = False
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.log_dock], [200], Qt.Orientation.Vertical))
+
+    # --- closing -------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.fetcher.is_running():
+            answer = QMessageBox.question(
+                self, self.tr("Fetch running"),
+                self.tr("Orders are still being fetched. Stop fetching and close?\n\n"
+                        "Everything fetched so far is kept; the next fetch continues from there."))
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Saves the layout and stops timers and threads; safe to call twice."""
+        if self._closing:
+            return
+        self._closing = True
+        try:
+            self.save_settings()
+        except Exception:  # noqa: BLE001 - a settings problem must not keep the window open
+            log.exception("could not save the window settings")
+        self.refresh_timer.stop()
+        self.log_dock.stop()
+        for dialog in self.fetch_dialogs.values():
+            dialog.close()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.fetcher.shutdown()
+        finally:
+            QApplication.restoreOverrideCursor()
+        if self.worker is not None:
+            self.worker.stop()
