@@ -1,4 +1,4 @@
-"""Unexpected errors: logged to a file and shown in a message box; the window stays open."""
+"""Unexpected errors: written to the technical log and shown in a message box; the window stays open."""
 
 from __future__ import annotations
 
@@ -6,35 +6,14 @@ import logging
 import sys
 import threading
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-log = logging.getLogger("orderdesk")
-
-
-def setup_file_logging(logs_dir: Path) -> RotatingFileHandler:
-    """A rotating log file for what the clerk does not need to read (tracebacks, warnings)."""
-    logs_dir.mkdir(parents=True, exist_ok=True)
-    path = logs_dir / "orderdesk.log"
-    root = logging.getLogger()
-    for existing in root.handlers:
-        if isinstance(existing, RotatingFileHandler) and Path(existing.baseFilename) == path:
-            return existing
-    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8", delay=True)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
-        root.setLevel(logging.INFO)
-    return handler
-
-
-def close_file_logging(handler: RotatingFileHandler) -> None:
-    logging.getLogger().removeHandler(handler)
-    handler.close()
+# Under "app": bootstrap writes that logger to logs/orderdesk.log (the technical log).
+log = logging.getLogger(__name__)
 
 
 class ErrorReporter(QObject):

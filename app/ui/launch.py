@@ -6,8 +6,6 @@ import logging
 import os
 import sys
 import threading
-from logging.handlers import RotatingFileHandler
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication
@@ -15,14 +13,13 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from app import __version__
 from app.bootstrap import AppContext, build
-from app.paths import APP_NAME, AppPaths
+from app.paths import APP_NAME
 from app.secrets.store import SecretStoreError
 from app.ui.demo import DemoProfile
-from app.ui.errors import ErrorReporter, close_file_logging, setup_file_logging
+from app.ui.errors import ErrorReporter
 from app.ui.gc_guard import MainThreadGarbageCollector
 from app.ui.icons import icon
 from app.ui.main_window import MainWindow
-from app.ui.qt_compat import protect_singletons
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +48,6 @@ def _application() -> QApplication:
     QApplication.setOrganizationName(APP_NAME)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication(sys.argv[:1])
-    protect_singletons()
     app.setStyle("Fusion")
     # The ribbon and the highlight colours are designed for a light window; keep it light.
     hints = app.styleHints()
@@ -148,17 +144,13 @@ def run_desktop(demo: bool = False) -> int:
     profile: DemoProfile | None = None
     ctx: AppContext | None = None
     window: MainWindow | None = None
-    log_handler: RotatingFileHandler | None = None
     try:
         try:
             if demo:
                 profile = DemoProfile()
                 ctx = _start_demo(profile)
             else:
-                paths = AppPaths.resolve()
-                log_handler = setup_file_logging(paths.ensure().logs)
-                reporter.log_file = Path(log_handler.baseFilename)
-                ctx = build(paths=paths, ask_master_key=ask_master_key)
+                ctx = build(ask_master_key=ask_master_key)
                 if not ctx.accounts.list() and _offer_demo():
                     ctx.close()
                     ctx = None
@@ -170,10 +162,7 @@ def run_desktop(demo: bool = False) -> int:
             QMessageBox.critical(None, _tr("OrderDesk cannot start"),
                                  _tr("OrderDesk could not open its data.\n\n%1").replace("%1", reason))
             return 1
-        if log_handler is not None and Path(log_handler.baseFilename).parent != ctx.paths.logs:
-            close_file_logging(log_handler)  # switched to the demo profile: log there
-        log_handler = setup_file_logging(ctx.paths.logs)
-        reporter.log_file = Path(log_handler.baseFilename)
+        reporter.log_file = ctx.paths.logs / "orderdesk.log"  # bootstrap's technical log
         note = ""
         if profile is not None:
             note = _tr("Demo profile · data in %1 · OTTO sandbox at %2").replace(
@@ -190,5 +179,3 @@ def run_desktop(demo: bool = False) -> int:
             profile.stop()
         sys.excepthook, threading.excepthook = previous_hooks
         collector.stop()
-        if log_handler is not None:
-            close_file_logging(log_handler)

@@ -29,7 +29,6 @@ from app.ui.fetch_controller import FetchController
 from app.ui.fetch_dialog import FetchDialog
 from app.ui.icons import icon
 from app.ui.log_dock import LogDock
-from app.ui.orders_model import count_backlog
 from app.ui.orders_view import OrdersView
 from app.ui.payments_view import PaymentsView
 from app.ui.ribbon import Ribbon
@@ -370,9 +369,6 @@ class MainWindow(QMainWindow):
     def _update_backlog_count(self, count: int) -> None:
         index = self.ribbon.index_of_key("backlog")
         self.ribbon.setTabText(index, self.tr("Backlog (%1)").replace("%1", str(count)))
-
-    def backlog_count_from_db(self) -> int:
-        return count_backlog(self.ctx.engine)
 
     # --- administration ------------------------------------------------------------------------
     def open_data_folder(self) -> None:

@@ -178,8 +178,3 @@ class OrdersModel(LazySqlModel):
             return fmt.release_text(row.expected_release) if row.hold_reason else ""
         return ""
 
-
-def count_backlog(engine: Engine) -> int:
-    """Held orders, for the ribbon tab title; runs on the database worker."""
-    with engine.connect() as conn:
-        return int(conn.scalar(select(func.count()).select_from(ORDERS).where(ORDERS.c.hold_reason.is_not(None))) or 0)

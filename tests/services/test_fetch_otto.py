@@ -226,3 +226,10 @@ def test_secret_never_reaches_database_or_log(app_ctx, sandbox, otto_account, da
         app_ctx.engine.dispose()
         raw = b"".join(Path(p).read_bytes() for p in (db_path, db_path + "-wal") if os.path.exists(p))
         assert raw and secret.encode() not in raw
+
+
+def test_token_endpoint_outage_is_retried(app_ctx, sandbox, otto_account):
+    control(sandbox, "POST", "/faults", {"kind": "503", "count": 2, "include_token": True})
+    [result] = app_ctx.fetch.fetch()
+    assert result.ok, result.error
+    assert count(app_ctx, schema.Order) == len(truth(sandbox))
