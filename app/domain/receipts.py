@@ -8,6 +8,7 @@ from enum import StrEnum
 from app.domain.orders import Channel, LineStatus, Order, OrderStatus, charge_cancelled
 
 OTTO_PAYMENT_SYSTEM = "OTTO Market"
+PAYMENT_KEY = "payment"
 
 
 class ReceiptKind(StrEnum):
@@ -17,7 +18,7 @@ class ReceiptKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    key: str  # unique across the database; derived from the order, never random
+    key: str  # unique within its order ("payment", "refund:<line>"); never random
     kind: ReceiptKind
     payment_system: str
     amount_minor: int  # positive; the kind says the direction
@@ -25,7 +26,7 @@ class Receipt:
     line_id: str = ""
 
 
-def marketplace_receipts(order: Order, account_id: int, payment_system: str, *, has_payment: bool) -> list[Receipt]:
+def marketplace_receipts(order: Order, payment_system: str, *, has_payment: bool) -> list[Receipt]:
     """Receipts for an order whose money the marketplace collects.
 
     One payment over the full order sum, and one refund per cancelled line (plus one per
@@ -38,30 +39,25 @@ def marketplace_receipts(order: Order, account_id: int, payment_system: str, *, 
     """
     if order.in_backlog or (order.status is OrderStatus.CANCELLED and not has_payment):
         return []
-    base = f"{order.channel}:{account_id}:{order.marketplace_id}"
-    receipts = [Receipt(f"{base}:payment", ReceiptKind.PAYMENT, payment_system, order.gross_minor, order.currency)]
+    receipts = [Receipt(PAYMENT_KEY, ReceiptKind.PAYMENT, payment_system, order.gross_minor, order.currency)]
     cancelled = {line.external_id for line in order.lines if line.status is LineStatus.CANCELLED}
     for line in order.lines:
         if line.external_id in cancelled and line.total_minor:
             receipts.append(
-                Receipt(f"{base}:refund:{line.external_id}", ReceiptKind.REFUND, payment_system,
+                Receipt(f"refund:{line.external_id}", ReceiptKind.REFUND, payment_system,
                         line.total_minor, order.currency, line.external_id)
             )
     for charge in order.charges:
         if charge_cancelled(charge, cancelled) and charge.amount_minor:
             receipts.append(
-                Receipt(f"{base}:refund:charge:{charge.external_id}", ReceiptKind.REFUND, payment_system,
+                Receipt(f"refund:charge:{charge.external_id}", ReceiptKind.REFUND, payment_system,
                         charge.amount_minor, order.currency)
             )
     return receipts
 
 
-def payment_key(order: Order, account_id: int) -> str:
-    return f"{order.channel}:{account_id}:{order.marketplace_id}:payment"
-
-
-def receipts_for(order: Order, account_id: int, *, has_payment: bool) -> list[Receipt]:
+def receipts_for(order: Order, *, has_payment: bool) -> list[Receipt]:
     """The receipts a channel's orders imply; channels that collect no money return none."""
     if order.channel is Channel.OTTO:
-        return marketplace_receipts(order, account_id, OTTO_PAYMENT_SYSTEM, has_payment=has_payment)
+        return marketplace_receipts(order, OTTO_PAYMENT_SYSTEM, has_payment=has_payment)
     return []

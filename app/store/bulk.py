@@ -18,7 +18,11 @@ from app.store.schema import UTCDateTime
 
 def _sqlite_datetime(value: datetime | None) -> str | None:
     # SQLAlchemy's SQLite DATETIME storage format: "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC.
-    return None if value is None else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # drops the "+00:00"
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:
@@ -41,12 +45,18 @@ class BulkInsert:
             sql += f" ON CONFLICT ({', '.join(self.conflict)}) DO NOTHING"
         return sql, _sqlite_datetime if sqlite else _naive_utc
 
-    def _convert(self, conn: Connection, rows: list[tuple]) -> list[tuple]:
+    def _convert(self, conn: Connection, rows: list[tuple]) -> list:
         if not self._datetime_positions:
             return rows
         convert = _sqlite_datetime if conn.dialect.name == "sqlite" else _naive_utc
         positions = self._datetime_positions
-        return [tuple(convert(v) if i in positions else v for i, v in enumerate(row)) for row in rows]
+        out = []
+        for row in rows:
+            values = list(row)
+            for i in positions:
+                values[i] = convert(values[i])
+            out.append(tuple(values))
+        return out
 
     def returning(self, conn: Connection, rows: list[tuple], columns: Sequence[str], chunk: int = 500) -> list[Any]:
         """Multi-row INSERT ... RETURNING: only the rows the database inserted come back

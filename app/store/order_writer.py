@@ -16,7 +16,7 @@ from typing import Iterable
 from sqlalchemy import Connection, select, update
 
 from app.domain.orders import Order, OrderStatus
-from app.domain.receipts import payment_key, receipts_for
+from app.domain.receipts import PAYMENT_KEY, receipts_for
 from app.store import schema
 from app.store.bulk import BulkInsert
 from app.store.upsert import insert_for
@@ -56,7 +56,7 @@ class _Existing:
 ORDER_COLUMNS = ("account_id", "channel", "marketplace_id", "order_number", "order_date", "modified_at", "status",
                  "currency", "gross_minor", "total_minor", "payment_method", "customer_name", "flags", "charges",
                  "hold_reason", "held_since", "expected_release", "released_at", "fetched_at", "updated_at")
-_INSERT_ORDERS = BulkInsert(ORDERS, ORDER_COLUMNS, on_conflict_do_nothing=("channel", "account_id", "marketplace_id"))
+_INSERT_ORDERS = BulkInsert(ORDERS, ORDER_COLUMNS, on_conflict_do_nothing=("account_id", "channel", "marketplace_id"))
 
 
 def _order_row(order: Order, account_id: int, now: datetime) -> tuple:
@@ -185,7 +185,7 @@ def write_page(conn: Connection, account_id: int, orders: list[Order], now: date
 
     ids = {**{mid: ex.id for mid, ex in existing.items()}, **inserted}
     touched = [latest[mid] for mid in inserted] + [o for o, _ in applied]
-    outcome.receipts = _record_receipts(conn, account_id, touched, ids, now)
+    outcome.receipts = _record_receipts(conn, touched, ids, now)
     if events:
         conn.execute(EVENTS.insert(), events)
     return outcome
@@ -205,15 +205,18 @@ def _transition_events(order: Order, ex: _Existing, now: datetime) -> list[dict]
     return events
 
 
-def _record_receipts(conn: Connection, account_id: int, orders: list[Order], ids: dict[str, int], now: datetime) -> int:
+def _record_receipts(conn: Connection, orders: list[Order], ids: dict[str, int], now: datetime) -> int:
     """Insert the receipts these orders imply; existing keys are skipped by the database."""
     if not orders:
         return 0
-    keys = [payment_key(o, account_id) for o in orders]
+    # The database key is "<order id>:<key within the order>": deterministic, so each receipt
+    # exists once, and it grows with the order ids, so its index stays cheap to insert into.
+    keys = [f"{ids[o.marketplace_id]}:{PAYMENT_KEY}" for o in orders]
     have = set(conn.scalars(select(RECEIPTS.c.receipt_key).where(RECEIPTS.c.receipt_key.in_(keys))))
-    rows = [
-        (r.key, ids[order.marketplace_id], r.kind.value, r.payment_system, r.amount_minor, r.currency, r.line_id, now)
-        for order in orders
-        for r in receipts_for(order, account_id, has_payment=payment_key(order, account_id) in have)
-    ]
+    rows = []
+    for order in orders:
+        oid = ids[order.marketplace_id]
+        for r in receipts_for(order, has_payment=f"{oid}:{PAYMENT_KEY}" in have):
+            rows.append((f"{oid}:{r.key}", oid, r.kind.value, r.payment_system, r.amount_minor, r.currency,
+                         r.line_id, now))
     return _INSERT_RECEIPTS.run(conn, rows)

@@ -84,16 +84,16 @@ class SyncState(Base):
 class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (
-        UniqueConstraint("channel", "account_id", "marketplace_id", name="uq_orders_channel_account_marketplace"),
+        # account_id first: the same index serves per-account queries and cascading deletes.
+        UniqueConstraint("account_id", "channel", "marketplace_id", name="uq_orders_account_channel_marketplace"),
         Index("ix_orders_order_date", "order_date"),
         Index("ix_orders_order_number", "order_number"),
-        Index("ix_orders_customer_name", "customer_name"),
         # Partial: only held orders are indexed, so the import path pays nearly nothing for it.
         Index("ix_orders_held", "hold_reason", sqlite_where=text("hold_reason IS NOT NULL"),
               postgresql_where=text("hold_reason IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
     marketplace_id: Mapped[str] = mapped_column(String(100))
     order_number: Mapped[str] = mapped_column(String(64))
@@ -156,7 +156,7 @@ class Address(Base):
 class PaymentReceipt(Base):
     __tablename__ = "payment_receipts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    receipt_key: Mapped[str] = mapped_column(String(250), unique=True)
+    receipt_key: Mapped[str] = mapped_column(String(250), unique=True)  # "<order id>:payment", "<order id>:refund:<line>"
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     payment_system: Mapped[str] = mapped_column(String(60))

@@ -70,11 +70,9 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_orders_account_id_accounts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orders')),
-    sa.UniqueConstraint('channel', 'account_id', 'marketplace_id', name='uq_orders_channel_account_marketplace')
+    sa.UniqueConstraint('account_id', 'channel', 'marketplace_id', name='uq_orders_account_channel_marketplace')
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_orders_account_id'), ['account_id'], unique=False)
-        batch_op.create_index('ix_orders_customer_name', ['customer_name'], unique=False)
         batch_op.create_index('ix_orders_held', ['hold_reason'], unique=False, sqlite_where=sa.text('hold_reason IS NOT NULL'), postgresql_where=sa.text('hold_reason IS NOT NULL'))
         batch_op.create_index('ix_orders_order_date', ['order_date'], unique=False)
         batch_op.create_index('ix_orders_order_number', ['order_number'], unique=False)
@@ -191,8 +189,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_order_number')
         batch_op.drop_index('ix_orders_order_date')
         batch_op.drop_index('ix_orders_held')
-        batch_op.drop_index('ix_orders_customer_name')
-        batch_op.drop_index(batch_op.f('ix_orders_account_id'))
 
     op.drop_table('orders')
     with op.batch_alter_table('log_entries', schema=None) as batch_op:
