@@ -24,7 +24,11 @@ fi
 STAMP="$VENV/.installed-$(sha1sum "$ROOT/pyproject.toml" | cut -c1-12)$EXTRAS"
 if [ ! -f "$STAMP" ]; then
   echo "Installing OrderDesk and its dependencies ..."
-  "$VENV/bin/python" -m pip install --quiet -e "$ROOT$EXTRAS"
+  if ! "$VENV/bin/python" -m pip install --quiet -e "$ROOT$EXTRAS" >"$VENV/install.log" 2>&1; then
+    cat "$VENV/install.log" >&2
+    echo "Installing the dependencies failed (see above; the log is in $VENV/install.log)." >&2
+    exit 1
+  fi
   rm -f "$VENV"/.installed-*
   touch "$STAMP"
 fi

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Callable
 
 from app import __version__
-from app.channels.registry import CHANNELS, channel_info
 from app.domain.orders import Channel
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from app.store.accounts import AccountError, AccountRecord, AccountRepository
 from app.ui import formatting as fmt
 from app.ui.icons import icon
+from app.ui.list_model import ListTableModel
 from app.ui.widgets import list_table
 
 Index = QModelIndex | QPersistentModelIndex
@@ -25,44 +26,28 @@ ACCOUNT_COLUMNS = (
 )
 
 
-class AccountsModel(QAbstractTableModel):
+class AccountsModel(ListTableModel):
     """A handful of rows; read whole."""
+
+    COLUMNS = ACCOUNT_COLUMNS
 
     def __init__(self, repo: AccountRepository, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.repo = repo
-        self._rows: list[AccountRecord] = []
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._rows = self.repo.list()
+        self._items = self.repo.list()
         self.endResetModel()
 
     def account(self, row: int) -> AccountRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ACCOUNT_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(ACCOUNT_COLUMNS):
-            return self.tr(ACCOUNT_COLUMNS[section][1])
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return self._items[row] if 0 <= row < len(self._items) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not (index.isValid() and 0 <= index.row() < len(self._rows) and 0 <= index.column() < len(ACCOUNT_COLUMNS)):
+        cell = self.cell(index)
+        if cell is None:
             return None
-        a = self._rows[index.row()]
-        key = ACCOUNT_COLUMNS[index.column()][0]
+        a, key = cell
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return {
                 "channel": fmt.channel_text(a.channel),

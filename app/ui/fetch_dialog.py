@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -36,6 +35,7 @@ from app.store.accounts import AccountRecord, AccountRepository
 from app.ui import formatting as fmt
 from app.ui.fetch_controller import FetchController, FetchProgress
 from app.ui.icons import icon
+from app.ui.list_model import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -49,32 +49,33 @@ FAILED = QColor("#b03a2e")
 RUNNING = QColor("#1f6fb2")
 
 
-class AccountFetchModel(QAbstractTableModel):
+class AccountFetchModel(ListTableModel):
     """One row per active account with its last result, or its live progress while fetching."""
+
+    COLUMNS = FETCH_COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._accounts: list[AccountRecord] = []
         self._live: dict[int, str] = {}  # account id -> progress text while fetching
 
     def set_accounts(self, accounts: list[AccountRecord]) -> None:
-        if [a.id for a in accounts] == [a.id for a in self._accounts]:
-            self._accounts = list(accounts)
+        if [a.id for a in accounts] == [a.id for a in self._items]:
+            self._items = list(accounts)
             if accounts:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(accounts) - 1, len(FETCH_COLUMNS) - 1))
             return
         self.beginResetModel()
-        self._accounts = list(accounts)
+        self._items = list(accounts)
         self.endResetModel()
 
     def accounts(self) -> list[AccountRecord]:
-        return list(self._accounts)
+        return list(self._items)
 
     def account(self, row: int) -> AccountRecord:
-        return self._accounts[row]
+        return self._items[row]
 
     def row_of(self, account_id: int) -> int:
-        return next((i for i, a in enumerate(self._accounts) if a.id == account_id), -1)
+        return next((i for i, a in enumerate(self._items) if a.id == account_id), -1)
 
     def set_live(self, account_id: int, text: str | None) -> None:
         if text is None:
@@ -85,30 +86,11 @@ class AccountFetchModel(QAbstractTableModel):
         if row >= 0:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(FETCH_COLUMNS) - 1))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._accounts)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(FETCH_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(FETCH_COLUMNS):
-            title = FETCH_COLUMNS[section][1]
-            return self.tr(title) if title else ""
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        rows, columns = len(self._accounts), len(FETCH_COLUMNS)
-        if not (index.isValid() and 0 <= index.row() < rows and 0 <= index.column() < columns):
+        cell = self.cell(index)
+        if cell is None:
             return None
-        account = self._accounts[index.row()]
-        key = FETCH_COLUMNS[index.column()][0]
+        account, key = cell
         live = self._live.get(account.id)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "name":

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,6 +34,7 @@ from app.store.protocol_log import LogRecord
 from app.ui import formatting as fmt
 from app.ui.db_worker import DbWorker
 from app.ui.icons import icon
+from app.ui.list_model import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -51,57 +51,41 @@ ERROR_FOREGROUND = QColor("#8e1b12")
 WARNING_BACKGROUND = QColor("#fff3cd")
 
 
-class LogModel(QAbstractTableModel):
+class LogModel(ListTableModel):
     """The newest ``limit`` log entries, oldest first; entries are only ever appended."""
+
+    COLUMNS = LOG_COLUMNS
 
     def __init__(self, limit: int = 5000, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.limit = limit
-        self._records: list[LogRecord] = []
 
     @property
     def last_id(self) -> int:
-        return self._records[-1].id if self._records else 0
+        return self._items[-1].id if self._items else 0
 
     def records(self) -> list[LogRecord]:
-        return list(self._records)
+        return list(self._items)
 
     def append(self, records: list[LogRecord]) -> None:
         records = [r for r in records if r.id > self.last_id]
         if not records:
             return
-        start = len(self._records)
+        start = len(self._items)
         self.beginInsertRows(QModelIndex(), start, start + len(records) - 1)
-        self._records.extend(records)
+        self._items.extend(records)
         self.endInsertRows()
-        overflow = len(self._records) - self.limit
+        overflow = len(self._items) - self.limit
         if overflow > 0:
             self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
-            del self._records[:overflow]
+            del self._items[:overflow]
             self.endRemoveRows()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(LOG_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(LOG_COLUMNS):
-            return self.tr(LOG_COLUMNS[section][1])
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not (index.isValid() and 0 <= index.row() < len(self._records) and 0 <= index.column() < len(LOG_COLUMNS)):
+        cell = self.cell(index)
+        if cell is None:
             return None
-        record = self._records[index.row()]
-        key = LOG_COLUMNS[index.column()][0]
+        record, key = cell
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(record, key)
         if role == Qt.ItemDataRole.ToolTipRole:

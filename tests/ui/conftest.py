@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from keyring.backend import KeyringBackend
+from tests.memory_keyring import MemoryKeyring
 
 from app.channels.base import AdapterOptions
 from app.channels.http import RetryPolicy
@@ -28,23 +28,6 @@ def collect_garbage_on_the_gui_thread():
     gc.collect()
 
 
-class MemoryKeyring(KeyringBackend):
-    """Keeps secrets in a dict: the tests never touch the OS keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def quick_options() -> AdapterOptions:
