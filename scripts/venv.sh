@@ -21,15 +21,17 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
 fi
-STAMP="$VENV/.installed-$(sha1sum "$ROOT/pyproject.toml" | cut -c1-12)$EXTRAS"
-if [ ! -f "$STAMP" ]; then
+# Reinstall only when pyproject.toml changed; an install with the test extras also serves the app.
+HASH="$(sha1sum "$ROOT/pyproject.toml" | cut -c1-12)"
+STAMP="$VENV/.installed-$HASH$EXTRAS"
+if [ ! -f "$STAMP" ] && ! { [ -z "$EXTRAS" ] && compgen -G "$VENV/.installed-$HASH*" >/dev/null; }; then
   echo "Installing OrderDesk and its dependencies ..."
   if ! "$VENV/bin/python" -m pip install --quiet -e "$ROOT$EXTRAS" >"$VENV/install.log" 2>&1; then
     cat "$VENV/install.log" >&2
     echo "Installing the dependencies failed (see above; the log is in $VENV/install.log)." >&2
     exit 1
   fi
-  rm -f "$VENV"/.installed-*
+  find "$VENV" -maxdepth 1 -name '.installed-*' ! -name ".installed-$HASH*" -delete
   touch "$STAMP"
 fi
 
