@@ -233,3 +233,25 @@ def test_token_endpoint_outage_is_retried(app_ctx, sandbox, otto_account):
     [result] = app_ctx.fetch.fetch()
     assert result.ok, result.error
     assert count(app_ctx, schema.Order) == len(truth(sandbox))
+
+
+def test_timeout_is_retried(app_ctx, sandbox, otto_account):
+    from app.channels.base import AdapterOptions
+    from app.channels.http import RetryPolicy
+    from app.services.fetch import FetchService
+
+    impatient = FetchService(app_ctx.engine, app_ctx.accounts, app_ctx.secrets,
+                             lambda: AdapterOptions(policy=RetryPolicy(read_timeout=0.5, base_delay=0.01), rate_limit=0))
+    control(sandbox, "POST", "/faults", {"kind": "slow", "count": 1, "delay": 1.5})
+    [result] = impatient.fetch()
+    assert result.ok, result.error
+    assert count(app_ctx, schema.Order) == len(truth(sandbox))
+
+
+def test_unreachable_marketplace_fails_plainly(app_ctx, keyring_backend):
+    account = app_ctx.accounts.add("otto", "Nowhere", "http://127.0.0.1:9")  # nothing listens on port 9
+    app_ctx.secrets().save(account.secret_ref, {"client_id": "a", "client_secret": "b"})
+    [result] = app_ctx.fetch.fetch()
+    assert not result.ok and "could not be reached" in result.error
+    last = read_log(app_ctx.engine)[-1]
+    assert last.level == "error" and "could not be reached" in last.message
