@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -35,7 +34,7 @@ def start_sandbox(orders: int) -> tuple[subprocess.Popen, dict]:
 
 def end_to_end(info: dict, orders: int) -> dict:
     """Runs in a fresh process so its peak memory is its own."""
-    code = f"""
+    code = """
 import json, os, resource, sys, time, tempfile
 from pathlib import Path
 os.environ.update(ORDERDESK_KEYRING="encrypted-file", ORDERDESK_MASTER_KEY="bench-master-key")

@@ -32,7 +32,7 @@ def test_ribbon_tabs_views_and_channel_picker(qtbot, ui_ctx):
         for key in ("amazon", "ebay", "kaufland", "shopware"):
             button = page.findChild(QToolButton, f"RibbonButton:channel:{key}")
             assert not button.isEnabled() and button.toolTip() == "Coming in a later version"
-        otto = page.findChild(QToolButton, f"RibbonButton:channel:otto")
+        otto = page.findChild(QToolButton, "RibbonButton:channel:otto")
         assert otto.isEnabled() and otto.isChecked()
         shipping = ribbon.widget(ribbon.index_of_key("shipping"))
         notes = shipping.findChildren(type(window.fetch_label))
