@@ -31,13 +31,7 @@ ORDER_COLUMNS = (
     Column("hold_reason", QT_TRANSLATE_NOOP("OrdersModel", "Backlog"), ORDERS.c.hold_reason),
 )
 
-BACKLOG_COLUMNS = (
-    Column("order_number", QT_TRANSLATE_NOOP("OrdersModel", "Order number"), ORDERS.c.order_number),
-    Column("channel", QT_TRANSLATE_NOOP("OrdersModel", "Channel"), ORDERS.c.channel),
-    Column("account", QT_TRANSLATE_NOOP("OrdersModel", "Account"), ACCOUNTS.c.name),
-    Column("order_date", QT_TRANSLATE_NOOP("OrdersModel", "Order date"), ORDERS.c.order_date),
-    Column("customer", QT_TRANSLATE_NOOP("OrdersModel", "Customer"), ORDERS.c.customer_name),
-    Column("total", QT_TRANSLATE_NOOP("OrdersModel", "Total"), ORDERS.c.total_minor, align_right=True),
+BACKLOG_COLUMNS = ORDER_COLUMNS[:6] + (  # order number ... total, as in the orders table
     Column("hold_reason", QT_TRANSLATE_NOOP("OrdersModel", "Hold reason"), ORDERS.c.hold_reason),
     # How long the customer has been waiting; ascending order date = longest waiting first.
     Column("age", QT_TRANSLATE_NOOP("OrdersModel", "Waiting for"), ORDERS.c.order_date),
