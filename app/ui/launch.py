@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
@@ -18,6 +18,7 @@ from app.secrets.store import SecretStoreError
 from app.ui.demo import DemoProfile
 from app.ui.errors import ErrorReporter
 from app.ui.gc_guard import MainThreadGarbageCollector
+from app.ui.i18n import install_translator
 from app.ui.icons import icon
 from app.ui.main_window import MainWindow
 
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("Launch", text)
+    # lupdate (scripts/update-translations.sh) files module-level _tr() strings under the empty context.
+    return QCoreApplication.translate("", text)
 
 
 def _display_problem() -> str | None:
@@ -59,10 +61,11 @@ def _application() -> QApplication:
 
 
 def _install_translations(app: QApplication) -> None:
-    """Qt's own dialogs in the user's language; OrderDesk's .qm files come with a later version."""
-    translator = QTranslator(app)
-    if translator.load(QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    """OrderDesk and Qt's own dialogs in German or English (see app/ui/i18n.py); never fails."""
+    try:
+        install_translator(app, None)
+    except Exception:  # noqa: BLE001 - without translations the window is English, still usable
+        log.warning("could not install the translations", exc_info=True)
 
 
 def ask_master_key(new_file: bool) -> str:

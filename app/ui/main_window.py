@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -27,6 +28,7 @@ from app.ui.accounts_view import AccountsView
 from app.ui.db_worker import DbWorker
 from app.ui.fetch_controller import FetchController
 from app.ui.fetch_dialog import FetchDialog
+from app.ui.i18n import save_language, saved_language
 from app.ui.icons import icon
 from app.ui.log_dock import LogDock
 from app.ui.orders_view import OrdersView
@@ -88,8 +90,8 @@ class MainWindow(QMainWindow):
         self.log_dock.start()
         self.refresh_timer.start()
         if not ctx.accounts.list():
-            self.statusBar().showMessage(self.tr("No marketplace account is set up yet. Add one with “orderdesk "
-                                                 "accounts add”, or start the demo with “orderdesk --demo”."))
+            self.statusBar().showMessage(self.tr("No marketplace account is set up yet. Add one under Administration › "
+                                                 "Add account, or start the demo with “orderdesk --demo”."))
 
     # --- construction --------------------------------------------------------------------
     def _action(self, name: str, text: str, icon_name: str | None = None, slot=None,  # type: ignore[no-untyped-def]
@@ -115,10 +117,9 @@ class MainWindow(QMainWindow):
         self.open_data_action = self._action("open_data", self.tr("Open data\nfolder"), "folder", self.open_data_folder,
                                              self.tr("Open the folder with the database and the log files"))
         self.about_action = self._action("about", self.tr("About\nOrderDesk"), "app", self.show_about)
-        self.add_account_action = self._action("add_account", self.tr("Add\naccount"), "accounts", None,
-                                               self.tr("Coming in a later version; use “orderdesk accounts add” "
-                                                       "on the command line for now"))
-        self.add_account_action.setEnabled(False)
+        self.add_account_action = self._action("add_account", self.tr("Add\naccount"), "accounts",
+                                               lambda: self.accounts_view.add_account(),
+                                               self.tr("Connect a marketplace account"))
 
         self.channel_group = QActionGroup(self)
         self.channel_group.setExclusive(True)
@@ -143,7 +144,8 @@ class MainWindow(QMainWindow):
         self.orders_view = OrdersView(engine, worker=self.worker, parent=self.stack)
         self.backlog_view = OrdersView(engine, backlog=True, worker=self.worker, parent=self.stack)
         self.payments_view = PaymentsView(engine, worker=self.worker, parent=self.stack)
-        self.accounts_view = AccountsView(self.ctx.accounts, self.stack)
+        self.accounts_view = AccountsView(self.ctx.accounts, self.stack, open_secrets=self.ctx.secrets)
+        self.accounts_view.changed.connect(self.refresh_all)
         self.shipping_page = self._placeholder(self.tr("Status & Shipping"),
                                                self.tr("Reporting shipments and status changes back to the "
                                                        "marketplaces comes in a later version."))
@@ -223,6 +225,17 @@ class MainWindow(QMainWindow):
         admin.add_group(self.tr("Accounts")).add_large(self.add_account_action)
         admin.add_group(self.tr("Data")).add_large(self.open_data_action)
         admin.add_group(self.tr("Help")).add_large(self.about_action)
+        group = admin.add_group(self.tr("Language"))
+        self.language_box = QComboBox(group)
+        self.language_box.setObjectName("LanguageBox")
+        self.language_box.setToolTip(self.tr("Language of the window; applies after a restart"))
+        self.language_box.addItem(self.tr("System default"), "")
+        self.language_box.addItem("Deutsch", "de")  # language names in their own language
+        self.language_box.addItem("English", "en")
+        current = saved_language(self.settings) or saved_language()
+        self.language_box.setCurrentIndex(max(0, self.language_box.findData(current or "")))
+        self.language_box.currentIndexChanged.connect(self._language_chosen)
+        group.add_widget(self.language_box)
 
         if self.profile_note:
             badge = QLabel(self.tr("Demo profile"), ribbon)
@@ -371,6 +384,12 @@ class MainWindow(QMainWindow):
         self.ribbon.setTabText(index, self.tr("Backlog (%1)").replace("%1", str(count)))
 
     # --- administration ------------------------------------------------------------------------
+    def _language_chosen(self, index: int) -> None:
+        """Saves the language (read at the next start, see app/ui/i18n.py) and says so."""
+        save_language(self.language_box.itemData(index) or None, self.settings)
+        QMessageBox.information(self, self.tr("Language changed"),
+                                self.tr("The new language applies after OrderDesk is restarted."))
+
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.paths.data)))
 
