@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -14,14 +16,17 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -29,9 +34,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from app.channels.registry import CHANNELS
 from app.store import protocol_log
 from app.store.protocol_log import LogRecord
 from app.ui import formatting as fmt
+from app.ui.csv_export import ask_csv_path, write_csv
 from app.ui.db_worker import DbWorker
 from app.ui.icons import icon
 from app.ui.list_model import ListTableModel
@@ -44,7 +51,12 @@ LOG_COLUMNS = (
     ("channel", QT_TRANSLATE_NOOP("LogModel", "Channel")),
     ("account", QT_TRANSLATE_NOOP("LogModel", "Account")),
     ("message", QT_TRANSLATE_NOOP("LogModel", "Message")),
+    # Logical column 5 so "message" stays column 4; the dock shows it before the message.
+    ("order_number", QT_TRANSLATE_NOOP("LogModel", "Order")),
 )
+ORDER_COLUMN = 5
+MESSAGE_COLUMN = 4
+EXPORT_PAGE = 1000
 LEVEL_RANK = {"info": 0, "warning": 1, "error": 2}
 ERROR_BACKGROUND = QColor("#fde2e0")
 ERROR_FOREGROUND = QColor("#8e1b12")
@@ -66,6 +78,9 @@ class LogModel(ListTableModel):
 
     def records(self) -> list[LogRecord]:
         return list(self._items)
+
+    def record(self, row: int) -> LogRecord | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
 
     def append(self, records: list[LogRecord]) -> None:
         records = [r for r in records if r.id > self.last_id]
@@ -122,28 +137,74 @@ class LogModel(ListTableModel):
             return record.account_name
         if key == "message":
             return record.message
+        if key == "order_number":
+            return record.order_number
         return ""
 
 
+def record_fields(record: LogRecord) -> list[str]:
+    """One entry as plain texts (full local date and time), for the clipboard and CSV."""
+    return [fmt.local_datetime(record.at).toString("yyyy-MM-dd HH:mm:ss"), fmt.level_text(record.level),
+            fmt.channel_text(record.channel) if record.channel else "", record.account_name, record.order_number,
+            record.message]
+
+
+EXPORT_KEYS = ("at", "level", "channel", "account", "order_number", "message")  # as record_fields
+
+
+def export_header() -> list[str]:
+    titles = dict(LOG_COLUMNS)
+    return [QCoreApplication.translate("LogModel", titles[key]) for key in EXPORT_KEYS]
+
+
+def matching_records(engine: Engine, minimum: str = "info", channel: str = "") -> Iterator[LogRecord]:
+    """Every stored entry at or above ``minimum`` (and of ``channel`` if given), oldest first, page by page."""
+    rank = LEVEL_RANK.get(minimum, 0)
+    level = "error" if minimum == "error" else None  # the only minimum that is also an equality
+    after = 0
+    while True:
+        page = protocol_log.read(engine, after_id=after, limit=EXPORT_PAGE, level=level, channel=channel or None)
+        if not page:
+            return
+        for record in page:
+            if LEVEL_RANK.get(record.level, 0) >= rank:
+                yield record
+        after = page[-1].id
+
+
 class LevelFilter(QSortFilterProxyModel):
-    """Shows entries at or above a minimum level."""
+    """Shows entries at or above a minimum level and, if set, of one channel only."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._minimum = 0
+        self._channel = ""
 
-    def set_minimum(self, level: str) -> None:
+    def _change(self, name: str, value: object) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
             self.beginFilterChange()
-            self._minimum = LEVEL_RANK.get(level, 0)
+            setattr(self, name, value)
             self.endFilterChange()
         else:
-            self._minimum = LEVEL_RANK.get(level, 0)
+            setattr(self, name, value)
             self.invalidateFilter()
 
+    def set_minimum(self, level: str) -> None:
+        self._change("_minimum", LEVEL_RANK.get(level, 0))
+
+    def set_channel(self, channel: str) -> None:
+        """An empty ``channel`` shows every channel (and entries without one)."""
+        self._change("_channel", channel or "")
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        return LEVEL_RANK.get(index.data(Qt.ItemDataRole.UserRole), 0) >= self._minimum
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if LEVEL_RANK.get(index.data(Qt.ItemDataRole.UserRole), 0) < self._minimum:
+            return False
+        if self._channel:
+            record = model.record(source_row) if isinstance(model, LogModel) else None
+            return record is not None and record.channel == self._channel
+        return True
 
 
 class LogDock(QDockWidget):
@@ -175,10 +236,30 @@ class LogDock(QDockWidget):
         self.level_box.addItem(self.tr("Errors only"), "error")
         self.level_box.currentIndexChanged.connect(self._level_changed)
         bar.addWidget(self.level_box)
+        self.channel_box = QComboBox(body)
+        self.channel_box.setObjectName("LogChannelBox")
+        self.channel_box.addItem(self.tr("All channels"), "")
+        for info in CHANNELS.values():
+            self.channel_box.addItem(icon(f"channel:{info.channel.value}"), info.display_name, info.channel.value)
+        self.channel_box.currentIndexChanged.connect(self._channel_changed)
+        bar.addWidget(self.channel_box)
         self.count_label = QLabel(body)
         self.count_label.setStyleSheet("color: palette(mid);")
-        bar.addWidget(self.count_label)
-        bar.addStretch(1)
+        # The count may be cut rather than widen the dock (and with it the window's minimum width).
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.count_label, 1)
+        self.copy_button = QToolButton(body)
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the selected entries as tab-separated text (Ctrl+C)"))
+        self.copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.copy_button.clicked.connect(self.copy_selection)
+        bar.addWidget(self.copy_button)
+        self.export_button = QToolButton(body)
+        self.export_button.setText(self.tr("Export CSV…"))
+        self.export_button.setToolTip(self.tr("Save every stored entry that matches the filter as a CSV file"))
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.export_button.clicked.connect(lambda: self.export_csv())
+        bar.addWidget(self.export_button)
         self.scroll_button = QToolButton(body)
         self.scroll_button.setText(self.tr("Follow new entries"))
         self.scroll_button.setCheckable(True)
@@ -191,6 +272,8 @@ class LogDock(QDockWidget):
         self.table.setModel(self.proxy)
         self.table.setObjectName("LogTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -200,8 +283,21 @@ class LogDock(QDockWidget):
         header.setHighlightSections(False)
         for col, width in enumerate((80, 90, 120, 150)):
             header.resizeSection(col, width)
+        header.resizeSection(ORDER_COLUMN, 130)
+        header.moveSection(header.visualIndex(ORDER_COLUMN), header.visualIndex(MESSAGE_COLUMN))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         layout.addWidget(self.table)
+        self.copy_action = QAction(self.tr("Copy"), self.table)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.copy_action.triggered.connect(self.copy_selection)
+        self.export_action = QAction(self.tr("Export CSV…"), self.table)
+        self.export_action.triggered.connect(lambda: self.export_csv())
+        self.table.addAction(self.copy_action)
+        self.table.addAction(self.export_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        # The view's own Ctrl+C copies one cell; take the key first so whole rows are copied.
+        self.table.installEventFilter(self)
         self.setWidget(body)
 
         self.timer = QTimer(self)
@@ -250,6 +346,13 @@ class LogDock(QDockWidget):
 
     def _level_changed(self) -> None:
         self.proxy.set_minimum(self.level_box.currentData())
+        self._filter_changed()
+
+    def _channel_changed(self) -> None:
+        self.proxy.set_channel(self.channel_box.currentData() or "")
+        self._filter_changed()
+
+    def _filter_changed(self) -> None:
         self._update_count()
         if self.scroll_button.isChecked():
             self.table.scrollToBottom()
@@ -259,7 +362,53 @@ class LogDock(QDockWidget):
         text = self.tr("%n entries", "", self.model.rowCount())
         if errors:
             text += " · " + self.tr("%n errors", "", errors)
+        if self.proxy.rowCount() != self.model.rowCount():
+            text += " · " + self.tr("%n shown", "", self.proxy.rowCount())
         self.count_label.setText(text)
+
+    # --- copy and export -----------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            if isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Copy):
+                if event.type() == QEvent.Type.KeyPress:
+                    self.copy_selection()
+                event.accept()
+                return True
+        return super().eventFilter(watched, event)
+
+    def selected_records(self) -> list[LogRecord]:
+        """The selected entries in the order they are shown."""
+        rows = sorted(self.proxy.mapToSource(ix).row() for ix in self.table.selectionModel().selectedRows())
+        return [r for r in (self.model.record(row) for row in rows) if r is not None]
+
+    def copy_selection(self) -> str:
+        """Puts the selected entries on the clipboard, one per line, fields separated by tabs."""
+        lines = ["\t".join(" ".join(f.split()) for f in record_fields(r)) for r in self.selected_records()]
+        text = "\n".join(lines)
+        if text:
+            QGuiApplication.clipboard().setText(text + "\n")
+        return text
+
+    def export_csv(self, path: str | None = None) -> int | None:
+        """Writes every stored entry that matches the level and channel filter (read from the
+        database, not only the loaded rows); None if cancelled or failed, else the row count."""
+        if path is None:
+            path = ask_csv_path(self, self.tr("Export log entries"), "protocol-log.csv")
+            if path is None:
+                return None
+        minimum, channel, engine = self.level_box.currentData(), self.channel_box.currentData() or "", self.engine
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            count = write_csv(path, export_header(),
+                              (record_fields(r) for r in matching_records(engine, minimum, channel)))
+        except Exception as exc:  # noqa: BLE001 - disk or database: tell the clerk in words
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, self.tr("Export failed"),
+                                self.tr("The log could not be saved to %1:\n%2").replace("%1", path)
+                                .replace("%2", str(exc)))
+            return None
+        QApplication.restoreOverrideCursor()
+        return count
 
     def messages(self) -> list[str]:
         """Every shown message text, for tests and the status bar."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Iterator
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 from sqlalchemy import Engine, Select, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from app.domain.money import format_minor
 from app.store import schema
 from app.ui import formatting as fmt
 from app.ui.db_worker import DbWorker
@@ -32,6 +35,23 @@ PAYMENT_COLUMNS = (
 )
 
 _JOINED = RECEIPTS.join(ORDERS, ORDERS.c.id == RECEIPTS.c.order_id).join(ACCOUNTS, ACCOUNTS.c.id == ORDERS.c.account_id)
+EXPORT_BATCH = 500
+EXPORT_COLUMNS = (
+    QT_TRANSLATE_NOOP("PaymentsModel", "Recorded"),
+    QT_TRANSLATE_NOOP("PaymentsModel", "Order number"),
+    QT_TRANSLATE_NOOP("PaymentsModel", "Channel"),
+    QT_TRANSLATE_NOOP("PaymentsModel", "Account"),
+    QT_TRANSLATE_NOOP("PaymentsModel", "Payment system"),
+    QT_TRANSLATE_NOOP("PaymentsModel", "Kind"),
+    QT_TRANSLATE_NOOP("PaymentsModel", "Amount"),
+    QT_TRANSLATE_NOOP("PaymentsModel", "Currency"),
+    QT_TRANSLATE_NOOP("PaymentsModel", "Line"),
+)
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight of ``day`` on the desk's clock, as an aware UTC datetime (the store keeps UTC)."""
+    return datetime.combine(day, time()).astimezone().astimezone(UTC)
 
 
 class PaymentsModel(LazySqlModel):
@@ -40,6 +60,9 @@ class PaymentsModel(LazySqlModel):
 
     def __init__(self, engine: Engine, *, worker: DbWorker | None = None, parent: QObject | None = None) -> None:
         self._search = ""
+        self._channel = ""
+        self._date_from: date | None = None
+        self._date_to: date | None = None
         super().__init__(engine, worker, parent)
 
     def default_sort(self) -> tuple[int, Qt.SortOrder]:
@@ -51,13 +74,40 @@ class PaymentsModel(LazySqlModel):
             self._search = text
             self.refresh(reset=True)
 
-    def id_query(self) -> Select[Any]:
-        stmt = select(RECEIPTS.c.id).select_from(_JOINED)
+    def set_channel(self, channel: str) -> None:
+        """An empty ``channel`` shows every channel."""
+        channel = channel or ""
+        if channel != self._channel:
+            self._channel = channel
+            self.refresh(reset=True)
+
+    def set_date_range(self, first: date | None, last: date | None) -> None:
+        """Receipts recorded from ``first`` through ``last`` (both local days, inclusive); None: open end."""
+        if (first, last) != (self._date_from, self._date_to):
+            self._date_from, self._date_to = first, last
+            self.refresh(reset=True)
+
+    def filters(self) -> dict[str, Any]:
+        return {"search": self._search, "channel": self._channel, "date_from": self._date_from,
+                "date_to": self._date_to}
+
+    def _conditions(self) -> list[ColumnElement[bool]]:
+        """The view's filter as SQL; shared by the id list and the CSV export."""
+        conditions: list[ColumnElement[bool]] = []
         if self._search:
             pattern = like_pattern(self._search)
-            stmt = stmt.where(or_(ORDERS.c.order_number.ilike(pattern, escape="\\"),
+            conditions.append(or_(ORDERS.c.order_number.ilike(pattern, escape="\\"),
                                   RECEIPTS.c.payment_system.ilike(pattern, escape="\\")))
-        return stmt
+        if self._channel:
+            conditions.append(ORDERS.c.channel == self._channel)
+        if self._date_from is not None:
+            conditions.append(RECEIPTS.c.created_at >= local_day_start(self._date_from))
+        if self._date_to is not None:  # inclusive: everything before the next local midnight
+            conditions.append(RECEIPTS.c.created_at < local_day_start(self._date_to + timedelta(days=1)))
+        return conditions
+
+    def id_query(self) -> Select[Any]:
+        return select(RECEIPTS.c.id).select_from(_JOINED).where(*self._conditions())
 
     def rows_query(self, ids: list[int]) -> Select[Any]:
         return (select(RECEIPTS.c.id, RECEIPTS.c.created_at, RECEIPTS.c.kind, RECEIPTS.c.payment_system,
@@ -94,6 +144,31 @@ class PaymentsModel(LazySqlModel):
             sign = -1 if row.kind == "refund" else 1
             return fmt.money_text(sign * row.amount_minor, row.currency)
         return ""
+
+    # --- CSV export ------------------------------------------------------------------------
+    def export_header(self) -> list[str]:
+        return [QCoreApplication.translate("PaymentsModel", title) for title in EXPORT_COLUMNS]
+
+    def export_job(self):  # type: ignore[no-untyped-def]
+        """A generator function yielding CSV rows of exactly the filtered receipts, in the view's
+        order, streamed from SQL in batches (not from the row cache). Built on the GUI thread."""
+        # The id list's own statement (same joins, filter and ORDER BY), with the full columns.
+        stmt = self._ordered().with_only_columns(
+            RECEIPTS.c.id, RECEIPTS.c.created_at, RECEIPTS.c.kind, RECEIPTS.c.payment_system, RECEIPTS.c.amount_minor,
+            RECEIPTS.c.currency, RECEIPTS.c.line_id, ORDERS.c.order_number, ORDERS.c.channel,
+            ACCOUNTS.c.name.label("account_name"))
+        engine = self.engine
+
+        def rows() -> Iterator[list[str]]:
+            with engine.connect() as conn:
+                for r in conn.execution_options(yield_per=EXPORT_BATCH).execute(stmt):
+                    sign = -1 if r.kind == "refund" else 1  # refunds negative, as in the table: sums add up
+                    yield [fmt.local_datetime(r.created_at).toString("yyyy-MM-dd HH:mm:ss"), r.order_number,
+                           fmt.channel_text(r.channel), r.account_name, r.payment_system,
+                           fmt.receipt_kind_text(r.kind), format_minor(sign * r.amount_minor, r.currency),
+                           r.currency, r.line_id or ""]
+
+        return rows
 
     def order_id(self, row: int) -> int | None:
         """The order a receipt belongs to, for "show order"."""
