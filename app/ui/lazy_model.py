@@ -5,7 +5,9 @@ only asks for the rows it paints; those are read in blocks of ``BLOCK`` by prima
 cached. Filtering and sorting happen in SQL, so the database's indexes do the work.
 
 A refresh diffs the new id list against the shown one and emits row removals, insertions
-and a layout change, so the selection and scroll position survive a background refresh.
+and a layout change, so the selection and scroll position survive a background refresh. The
+diff is worked out on the worker thread next to the query: over a million ids it takes
+hundreds of milliseconds, which the GUI thread must not spend (bench/ui_responsiveness.py).
 """
 
 from __future__ import annotations
@@ -35,9 +37,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class IdDiff:
+    """From the shown id list (as of model generation ``base``) to a new one."""
+
+    base: int
+    same: bool
+    removed: list[tuple[int, int]]  # runs of shown rows that are gone, ascending
+    added: list[int]  # new ids, appended after the removals
+    reorder: bool  # after removals and additions the order still differs
+
+
+@dataclass(frozen=True)
 class IdList:
     ids: list[int]
     version: object  # changes when any shown row may have changed
+    diff: IdDiff | None = None
 
 
 class LazySqlModel(QAbstractTableModel):
@@ -58,6 +72,7 @@ class LazySqlModel(QAbstractTableModel):
         self.engine = engine
         self.worker = worker
         self._ids: list[int] = []
+        self._generation = 0  # counts changes of _ids; a diff made against another one is stale
         self._version: object = None
         self._cache: dict[int, Any] = {}
         self._sort_column = self.default_sort()[0]
@@ -94,25 +109,32 @@ class LazySqlModel(QAbstractTableModel):
         keys.append(self.id_column.desc() if descending else self.id_column.asc())
         return stmt.order_by(*keys)
 
-    def _job(self):  # type: ignore[no-untyped-def]
+    def _job(self, *, diff: bool = True):  # type: ignore[no-untyped-def]
         """The query as a closure built on the GUI thread, safe to run on the worker."""
         stmt, version_stmt, engine = self._ordered(), self.version_query(), self.engine
+        # A copy (a few ms for a million ids): the GUI thread may change _ids meanwhile.
+        shown, base = (list(self._ids), self._generation) if diff else (None, 0)
+        max_runs = self.MAX_DIFF_RUNS
 
         def run() -> IdList:
             with engine.connect() as conn:
-                ids = list(conn.scalars(stmt))
+                result = conn.execute(stmt)  # SQLAlchemy binds the parameters ...
+                # ... the ids come straight from the driver's cursor: a Row object per id costs
+                # about half a second per million ids (bench/ui_responsiveness.py).
+                ids = [row[0] for row in result.cursor]
+                result.close()
                 version = tuple(conn.execute(version_stmt).one()) if version_stmt is not None else None
-            return IdList(ids, version)
+            return IdList(ids, version, _diff(shown, ids, base, max_runs) if shown is not None else None)
 
         return run
 
     def reload(self) -> None:
         """Synchronous full reload; used at start and by tests."""
-        self._apply(self._job()(), reset=True)
+        self._apply(self._job(diff=False)(), reset=True)
 
     def refresh(self, *, reset: bool = False) -> None:
         """Re-read the id list in the background (synchronously without a worker)."""
-        job = self._job()
+        job = self._job(diff=not reset)
         if self.worker is None:
             self._apply(job(), reset=reset)
             return
@@ -124,36 +146,36 @@ class LazySqlModel(QAbstractTableModel):
         if reset:
             self.beginResetModel()
             self._ids = list(ids)
+            self._generation += 1
             self._cache.clear()
             self._version = result.version
             self.endResetModel()
             self.refreshed.emit(True)
             return
-        if ids == self._ids:
+        diff = result.diff
+        if diff is None or diff.base != self._generation:  # stale or none: work it out here
+            diff = _diff(self._ids, ids, self._generation, self.MAX_DIFF_RUNS)
+        if diff.same:
             changed = result.version != self._version
             if changed:
                 self._version = result.version
                 self._invalidate_rows()
             self.refreshed.emit(changed)
             return
-        keep = set(ids)
-        gone = [row for row, oid in enumerate(self._ids) if oid not in keep]
-        runs = _runs(gone)
-        if len(runs) > self.MAX_DIFF_RUNS:
+        if len(diff.removed) > self.MAX_DIFF_RUNS:
             self._apply(result, reset=True)
             return
-        for first, last in reversed(runs):
+        self._generation += 1
+        for first, last in reversed(diff.removed):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._ids[first:last + 1]
             self.endRemoveRows()
-        have = set(self._ids)
-        added = [oid for oid in ids if oid not in have]
-        if added:
+        if diff.added:
             start = len(self._ids)
-            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
-            self._ids.extend(added)
+            self.beginInsertRows(QModelIndex(), start, start + len(diff.added) - 1)
+            self._ids.extend(diff.added)
             self.endInsertRows()
-        if self._ids != ids:
+        if diff.reorder:
             self._move_to(ids)
         self._version = result.version
         self._invalidate_rows()
@@ -162,8 +184,10 @@ class LazySqlModel(QAbstractTableModel):
     def _move_to(self, ids: list[int]) -> None:
         """Same ids, new order: a layout change that carries selections along."""
         self.layoutAboutToBeChanged.emit()
-        new_row = {oid: row for row, oid in enumerate(ids)}
         old = self.persistentIndexList()
+        # Only the few rows with persistent indexes (selection, current) need their new row;
+        # list.index scans in C, far cheaper than a dict over a million ids.
+        new_row = {oid: ids.index(oid) for oid in {self._ids[ix.row()] for ix in old if ix.isValid()}}
         moved = [self.index(new_row[self._ids[ix.row()]], ix.column()) if ix.isValid() else QModelIndex() for ix in old]
         self._ids = list(ids)
         self.changePersistentIndexList(old, moved)
@@ -270,6 +294,21 @@ class LazySqlModel(QAbstractTableModel):
 
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return self._sort_column, self._sort_order
+
+
+def _diff(shown: list[int], ids: list[int], base: int, max_runs: int) -> IdDiff:
+    """Removals, then additions at the end, then a reorder if still needed; runs anywhere."""
+    if ids == shown:
+        return IdDiff(base, True, [], [], False)
+    keep = set(ids)
+    runs = _runs([row for row, oid in enumerate(shown) if oid not in keep])
+    if len(runs) > max_runs:  # the model resets instead
+        return IdDiff(base, False, runs, [], False)
+    remaining = [oid for oid in shown if oid in keep] if runs else shown
+    have = set(remaining)
+    added = [oid for oid in ids if oid not in have]
+    reorder = (remaining + added if added else remaining) != ids
+    return IdDiff(base, False, runs, added, reorder)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

@@ -91,7 +91,14 @@ class OrdersModel(LazySqlModel):
             self.refresh(reset=True)
 
     def _filtered(self, stmt: Select[Any]) -> Select[Any]:
-        stmt = stmt.select_from(ORDERS.join(ACCOUNTS, ACCOUNTS.c.id == ORDERS.c.account_id))
+        # The account name is only needed to sort by it. Without the join SQLite reads the id
+        # list from the sort column's index alone (covering), not from a million table rows;
+        # the join never drops a row (account_id is NOT NULL, deletes cascade).
+        column = self.columns[self._sort_column] if 0 <= self._sort_column < len(self.columns) else None
+        if column is not None and column.key == "account":
+            stmt = stmt.select_from(ORDERS.join(ACCOUNTS, ACCOUNTS.c.id == ORDERS.c.account_id))
+        else:
+            stmt = stmt.select_from(ORDERS)
         if self.backlog:
             stmt = stmt.where(ORDERS.c.hold_reason.is_not(None))
         if self._channel:
