@@ -144,14 +144,15 @@ class FetchService:
             for broken in page.quarantined:
                 log(conn, Level.WARNING, "quarantined",
                     f"Order {broken.marketplace_id} could not be read and was set aside: {broken.reason}",
-                    order_number=broken.marketplace_id)
+                    order_number=broken.marketplace_id, details={"reason": broken.reason})
             if page.high_water is not None:
                 sync_state.advance_watermark(conn, account.id, page.high_water)
             result.pages += 1
             log(conn, Level.INFO, "page",
                 f"Page {result.pages}: {len(page.orders) + len(page.quarantined)} orders, {outcome.new} new, "
                 f"{outcome.updated} updated, {outcome.released} released, {outcome.cancelled} cancelled",
-                details={"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged,
+                details={"page": result.pages, "orders": len(page.orders) + len(page.quarantined),
+                         "new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged,
                          "released": outcome.released, "cancelled": outcome.cancelled,
                          "quarantined": len(page.quarantined), "receipts": outcome.receipts})
         result.counts.add(outcome)

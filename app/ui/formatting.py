@@ -189,3 +189,49 @@ def release_text(expected: datetime | None, now: datetime | None = None, locale:
     if left <= 0:
         return QCoreApplication.translate("Labels", "%1 (due)").replace("%1", when)
     return QCoreApplication.translate("Labels", "%1 (in %2)").replace("%1", when).replace("%2", duration_text(left))
+
+
+_LOG_STARTED = QT_TRANSLATE_NOOP("Labels", "Fetching orders started")
+_LOG_PAGE = QT_TRANSLATE_NOOP("Labels", "Page %1: %2 orders, %3 new, %4 updated, %5 released, %6 cancelled")
+_LOG_FINISHED = QT_TRANSLATE_NOOP(
+    "Labels", "Fetch finished: %1 new, %2 updated, %3 released, %4 cancelled, %5 quarantined, %6 receipts, "
+    "%7 pages in %8 s")
+_LOG_FAILED = QT_TRANSLATE_NOOP(
+    "Labels", "Fetching failed: %1. Orders fetched before the error are kept; the next fetch continues from there.")
+_LOG_CANCELLED = QT_TRANSLATE_NOOP("Labels", "Fetch cancelled by the user. Everything fetched so far is kept.")
+_LOG_QUARANTINED = QT_TRANSLATE_NOOP("Labels", "This order could not be read and was set aside: %1")
+
+
+def log_message_text(event: str, details: dict, stored: str) -> str:
+    """The protocol log line in the UI's language.
+
+    The services store an English sentence plus the event and its numbers; the window
+    renders known events from the numbers so a German clerk reads German. Reasons that come
+    from a marketplace or a broken order stay as written. Unknown or older entries show
+    the stored sentence.
+    """
+    d = details or {}
+
+    def filled(template: str, *values: object) -> str:
+        text = tr(template)
+        for i, value in reversed(list(enumerate(values, start=1))):  # %10 before %1
+            text = text.replace(f"%{i}", str(value))
+        return text
+
+    try:
+        if event == "fetch_started":
+            return tr(_LOG_STARTED)
+        if event == "page" and "page" in d:
+            return filled(_LOG_PAGE, d["page"], d["orders"], d["new"], d["updated"], d["released"], d["cancelled"])
+        if event == "fetch_finished" and "new" in d:
+            return filled(_LOG_FINISHED, d["new"], d["updated"], d["released"], d["cancelled_orders"],
+                          d["quarantined"], d["receipts"], d["pages"], f"{float(d['seconds']):.1f}")
+        if event == "fetch_failed" and d.get("error"):
+            return filled(_LOG_FAILED, d["error"])
+        if event == "fetch_cancelled":
+            return tr(_LOG_CANCELLED)
+        if event == "quarantined" and "reason" in d:
+            return filled(_LOG_QUARANTINED, d["reason"])
+    except (KeyError, TypeError, ValueError):
+        pass
+    return stored

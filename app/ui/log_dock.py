@@ -108,7 +108,7 @@ class LogModel(ListTableModel):
                 return fmt.datetime_text(record.at)
             if key == "message":
                 extra = self.tr("Order %1").replace("%1", record.order_number) if record.order_number else ""
-                return "\n".join(t for t in (record.message, extra) if t)
+                return "\n".join(t for t in (self._text(record, "message"), extra) if t)
             return self._text(record, key) or None
         if role == Qt.ItemDataRole.UserRole:
             return record.level
@@ -136,7 +136,7 @@ class LogModel(ListTableModel):
         if key == "account":
             return record.account_name
         if key == "message":
-            return record.message
+            return fmt.log_message_text(record.event, record.details, record.message)
         if key == "order_number":
             return record.order_number
         return ""
@@ -146,7 +146,7 @@ def record_fields(record: LogRecord) -> list[str]:
     """One entry as plain texts (full local date and time), for the clipboard and CSV."""
     return [fmt.local_datetime(record.at).toString("yyyy-MM-dd HH:mm:ss"), fmt.level_text(record.level),
             fmt.channel_text(record.channel) if record.channel else "", record.account_name, record.order_number,
-            record.message]
+            fmt.log_message_text(record.event, record.details, record.message)]
 
 
 EXPORT_KEYS = ("at", "level", "channel", "account", "order_number", "message")  # as record_fields

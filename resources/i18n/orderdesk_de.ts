@@ -570,6 +570,30 @@ Seine Aufträge und Zahlungseingänge werden ebenfalls aus OrderDesk entfernt un
         <source>%1 (in %2)</source>
         <translation>%1 (in %2)</translation>
     </message>
+    <message>
+        <source>Fetching orders started</source>
+        <translation>Auftragsabholung gestartet</translation>
+    </message>
+    <message>
+        <source>Page %1: %2 orders, %3 new, %4 updated, %5 released, %6 cancelled</source>
+        <translation>Seite %1: %2 Aufträge, %3 neu, %4 aktualisiert, %5 freigegeben, %6 storniert</translation>
+    </message>
+    <message>
+        <source>Fetch finished: %1 new, %2 updated, %3 released, %4 cancelled, %5 quarantined, %6 receipts, %7 pages in %8 s</source>
+        <translation>Abholung beendet: %1 neu, %2 aktualisiert, %3 freigegeben, %4 storniert, %5 in Quarantäne, %6 Zahlungseingänge, %7 Seiten in %8 s</translation>
+    </message>
+    <message>
+        <source>Fetching failed: %1. Orders fetched before the error are kept; the next fetch continues from there.</source>
+        <translation>Abholung fehlgeschlagen: %1. Vor dem Fehler abgeholte Aufträge bleiben erhalten; die nächste Abholung setzt dort fort.</translation>
+    </message>
+    <message>
+        <source>Fetch cancelled by the user. Everything fetched so far is kept.</source>
+        <translation>Abholung vom Benutzer abgebrochen. Alles bis dahin Abgeholte bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>This order could not be read and was set aside: %1</source>
+        <translation>Dieser Auftrag konnte nicht gelesen werden und wurde zurückgestellt: %1</translation>
+    </message>
 </context>
 <context>
     <name>LogDock</name>
