@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Callable
 
@@ -102,9 +102,7 @@ class FetchService:
             if info.create is None:
                 raise ChannelError(f"{info.display_name} cannot be fetched yet in this version")
             credentials = self._secrets().get_all(account.secret_ref, info.credential_fields)
-            options = self._options()
-            is_cancelled = cancel.is_set if cancel else (lambda: False)
-            options = AdapterOptions(options.policy, options.transport, options.sleep, is_cancelled, options.rate_limit)
+            options = replace(self._options(), cancelled=cancel.is_set if cancel else (lambda: False))
             adapter = info.create(account.base_url, credentials, options)
             mark = sync_state.watermark(self.engine, account.id)
             pages = Prefetcher(adapter.fetch_changes(mark - self.overlap if mark else None))

@@ -180,6 +180,18 @@ class MainWindow(QMainWindow):
         layout.addStretch(2)
         return page
 
+    def _add_fetch_page(self, ribbon: Ribbon, key: str, title: str, group_title: str, note_text: str) -> None:
+        """A ribbon page of a view fed by fetching: Fetch orders, a short note, and the View group."""
+        page = ribbon.add_page(key, title)
+        group = page.add_group(group_title)
+        group.add_large(self.fetch_action)
+        note = QLabel(note_text, group)
+        note.setObjectName("RibbonNote")
+        group.add_widget(note)
+        view = page.add_group(self.tr("View"))
+        view.add_small(self.refresh_action)
+        view.add_small(self.log_action)
+
     def _build_ribbon(self) -> None:
         ribbon = self.ribbon = Ribbon(self)
         orders = ribbon.add_page("orders", self.tr("Orders"))
@@ -191,27 +203,10 @@ class MainWindow(QMainWindow):
         view.add_small(self.refresh_action)
         view.add_small(self.log_action)
 
-        backlog = ribbon.add_page("backlog", self.tr("Backlog"))
-        group = backlog.add_group(self.tr("Releases"))
-        group.add_large(self.fetch_action)
-        note = QLabel(self.tr("Orders wait here until the marketplace\nreleases them; each fetch picks up releases."),
-                      group)
-        note.setObjectName("RibbonNote")
-        group.add_widget(note)
-        view = backlog.add_group(self.tr("View"))
-        view.add_small(self.refresh_action)
-        view.add_small(self.log_action)
-
-        payments = ribbon.add_page("payments", self.tr("Payments"))
-        group = payments.add_group(self.tr("Receipts"))
-        group.add_large(self.fetch_action)
-        note = QLabel(self.tr("A payment is recorded when the marketplace\nreleases an order, a refund when it cancels."),
-                      group)
-        note.setObjectName("RibbonNote")
-        group.add_widget(note)
-        view = payments.add_group(self.tr("View"))
-        view.add_small(self.refresh_action)
-        view.add_small(self.log_action)
+        self._add_fetch_page(ribbon, "backlog", self.tr("Backlog"), self.tr("Releases"),
+                             self.tr("Orders wait here until the marketplace\nreleases them; each fetch picks up releases."))
+        self._add_fetch_page(ribbon, "payments", self.tr("Payments"), self.tr("Receipts"),
+                             self.tr("A payment is recorded when the marketplace\nreleases an order, a refund when it cancels."))
 
         shipping = ribbon.add_page("shipping", self.tr("Status && Shipping"))
         group = shipping.add_group(self.tr("Status & Shipping"))

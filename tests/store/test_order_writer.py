@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -106,10 +105,13 @@ def test_failed_transaction_leaves_nothing(app_ctx):
     assert rows(app_ctx, schema.Order) == 0 and sync_state.watermark(app_ctx.engine, acc.id) is None
 
 
-def test_repeated_line_ids_in_page_keep_newest(app_ctx):
+def test_an_order_twice_in_one_page_keeps_its_newest_version(app_ctx):
     acc = account(app_ctx)
-    out = write(app_ctx, acc, [make(1), replace(make(1, modified=T0 + timedelta(1)), currency="EUR")])
+    newer = make(1, modified=T0 + timedelta(hours=1), status=LineStatus.CANCELLED)
+    out = write(app_ctx, acc, [newer, make(1)])  # the older copy comes last
     assert out.new == 1 and rows(app_ctx, schema.Order) == 1
+    with app_ctx.engine.connect() as conn:
+        assert conn.scalar(select(schema.Order.status)) == "cancelled"
 
 
 def test_migrations_match_the_models(app_ctx):
