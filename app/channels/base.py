@@ -8,7 +8,7 @@ from typing import Callable, Iterator, Protocol
 
 import httpx
 
-from app.channels.http import RetryPolicy
+from app.channels.http import RateLimiter, RetryPolicy
 from app.domain.orders import Channel, Order, Quarantined
 
 
@@ -25,7 +25,49 @@ class AdapterOptions:
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] | None = None
     cancelled: Callable[[], bool] = field(default=lambda: False)
-    rate_limit: float | None = None  # requests/s; None = the channel's documented quota
+    # None: pace by the channel's documented quotas (each bucket its own rate and burst);
+    # 0: no pacing at all (a sandbox with limits off); > 0: one flat rate for every call.
+    rate_limit: float | None = None
+    # The documented quotas run this many times faster; matches a sandbox's time_scale.
+    time_scale: float = 1.0
+
+    def limiter(self, name: str, per_second: float, burst: int = 1, *,
+                start_tokens: float | None = None) -> RateLimiter:
+        """The client-side pacer for one of the channel's quota buckets, under these options."""
+        if self.rate_limit == 0:
+            return RateLimiter(None, burst, name=name)
+        if self.rate_limit is not None:
+            return RateLimiter(self.rate_limit, max(1, burst), name=name)
+        return RateLimiter(per_second * self.time_scale, burst, name=name, start_tokens=start_tokens)
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    """One quota bucket as a fetch sees it: shown in the fetch dialog and the log."""
+
+    name: str  # the marketplace's operation or bucket, e.g. "getOrderItems"
+    per_second: float | None  # refill rate; None = not paced
+    capacity: int
+    remaining: float  # tokens left in the bucket now
+    pending_calls: int | None = None  # calls this fetch still knows it must make; None = unknown
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """How long the known pending calls take at this quota; None when not known."""
+        if self.pending_calls is None:
+            return None
+        if not self.per_second:
+            return 0.0
+        return max(0.0, (self.pending_calls - self.remaining) / self.per_second)
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "per_second": self.per_second, "capacity": self.capacity,
+                "remaining": round(self.remaining, 2), "pending_calls": self.pending_calls,
+                "eta_seconds": None if self.eta_seconds is None else round(self.eta_seconds, 1)}
+
+
+def quota_of(limiter: RateLimiter, pending_calls: int | None = None) -> QuotaState:
+    return QuotaState(limiter.name, limiter.per_second, limiter.capacity, limiter.available(), pending_calls)
 
 
 class ChannelAdapter(Protocol):
@@ -42,6 +84,11 @@ class ChannelAdapter(Protocol):
 
     @property
     def requests_sent(self) -> int: ...
+
+    def quota(self) -> list[QuotaState]:
+        """The quota buckets this fetch is paced by, the tightest first. Called from the
+        fetch's thread between pages, so it must be cheap and never block."""
+        ...
 
     def close(self) -> None: ...
 

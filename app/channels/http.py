@@ -31,15 +31,29 @@ class TokenSource(Protocol):
 
 
 class RateLimiter:
-    """Token bucket: keeps us below the marketplace's quota so we never earn a 429."""
+    """Token bucket: keeps us below the marketplace's quota so we never earn a 429.
 
-    def __init__(self, per_second: float | None, burst: int = 1, clock: Callable[[], float] = time.monotonic) -> None:
+    ``start_tokens`` below ``burst`` is for quotas that may already be partly spent when we
+    start (another fetch of the same seller a moment ago): starting empty never overdraws.
+    """
+
+    def __init__(self, per_second: float | None, burst: int = 1, clock: Callable[[], float] = time.monotonic,
+                 *, name: str = "requests", start_tokens: float | None = None) -> None:
         self.per_second = per_second
+        self.name = name
         self.capacity = max(1, burst)
-        self._tokens = float(self.capacity)
+        self._tokens = float(self.capacity if start_tokens is None else min(start_tokens, self.capacity))
         self._clock = clock
         self._last = clock()
         self._lock = threading.Lock()
+
+    def available(self) -> float:
+        """Tokens in the bucket now (the remaining burst budget)."""
+        with self._lock:
+            if not self.per_second:
+                return float(self.capacity)
+            now = self._clock()
+            return min(self.capacity, self._tokens + (now - self._last) * self.per_second)
 
     def acquire(self, sleep: Callable[[float], None] = time.sleep) -> None:
         if not self.per_second:
@@ -84,8 +98,12 @@ class HttpSession:
         sleep: Callable[[float], None] = time.sleep,
         describe_error: Callable[[httpx.Response], str] = lambda r: "",
         cancelled: Callable[[], bool] = lambda: False,
+        auth_expired: Callable[[httpx.Response], bool] = lambda r: r.status_code == 401,
     ) -> None:
         self.policy = policy
+        # Most services answer an expired token with 401; Amazon says 403 with an "expired"
+        # detail. Either way the token is renewed once and the request repeated.
+        self._auth_expired = auth_expired
         self.limiter = limiter or RateLimiter(None)
         self._sleep = sleep
         self._describe = describe_error
@@ -143,7 +161,7 @@ class HttpSession:
                             self._sleep(self._backoff(attempt))
                         continue
                 detail = self._describe(response)
-                if status == 401 and auth is not None and not auth_refreshed:
+                if auth is not None and not auth_refreshed and self._auth_expired(response):
                     auth.invalidate()  # expired token: fetch a new one once, then retry
                     auth_refreshed = True
                     attempt -= 1

@@ -6,10 +6,36 @@ from app.channels.base import AdapterOptions, ChannelAdapter, ChannelInfo
 from app.domain.orders import Channel
 
 
+# Adapters are imported when first used: the CLI's `accounts list` need not load httpx
+# clients and mappings of five marketplaces.
 def _otto(base_url: str, credentials: dict[str, str], options: AdapterOptions) -> ChannelAdapter:
     from app.channels.otto.adapter import OttoAdapter
 
     return OttoAdapter(base_url, credentials, options)
+
+
+def _amazon(base_url: str, credentials: dict[str, str], options: AdapterOptions) -> ChannelAdapter:
+    from app.channels.amazon.adapter import AmazonAdapter
+
+    return AmazonAdapter(base_url, credentials, options)
+
+
+def _ebay(base_url: str, credentials: dict[str, str], options: AdapterOptions) -> ChannelAdapter:
+    from app.channels.ebay.adapter import EbayAdapter
+
+    return EbayAdapter(base_url, credentials, options)
+
+
+def _kaufland(base_url: str, credentials: dict[str, str], options: AdapterOptions) -> ChannelAdapter:
+    from app.channels.kaufland.adapter import KauflandAdapter
+
+    return KauflandAdapter(base_url, credentials, options)
+
+
+def _shopware(base_url: str, credentials: dict[str, str], options: AdapterOptions) -> ChannelAdapter:
+    from app.channels.shopware.adapter import ShopwareAdapter
+
+    return ShopwareAdapter(base_url, credentials, options)
 
 
 CHANNELS: dict[Channel, ChannelInfo] = {
@@ -17,10 +43,16 @@ CHANNELS: dict[Channel, ChannelInfo] = {
     for info in (
         ChannelInfo(Channel.OTTO, "OTTO Market", ("client_id", "client_secret"), ("client_secret",),
                     "https://api.otto.market", "https://sandbox.api.otto.market", _otto),
-        ChannelInfo(Channel.AMAZON, "Amazon", (), (), "https://sellingpartnerapi-eu.amazon.com", "", None),
-        ChannelInfo(Channel.EBAY, "eBay", (), (), "https://api.ebay.com/sell/fulfillment/v1", "", None),
-        ChannelInfo(Channel.KAUFLAND, "Kaufland", (), (), "https://sellerapi.kaufland.com/v2", "", None),
-        ChannelInfo(Channel.SHOPWARE, "Shopware 6", (), (), "", "", None),
+        ChannelInfo(Channel.AMAZON, "Amazon", ("client_id", "client_secret", "refresh_token", "marketplace_id"),
+                    ("client_secret", "refresh_token"), "https://sellingpartnerapi-eu.amazon.com",
+                    "https://sandbox.sellingpartnerapi-eu.amazon.com", _amazon),
+        ChannelInfo(Channel.EBAY, "eBay", ("client_id", "client_secret", "refresh_token"),
+                    ("client_secret", "refresh_token"), "https://api.ebay.com", "https://api.sandbox.ebay.com", _ebay),
+        ChannelInfo(Channel.KAUFLAND, "Kaufland", ("client_key", "secret_key", "storefront"), ("secret_key",),
+                    "https://sellerapi.kaufland.com", "https://sellerapi.kaufland.com", _kaufland),
+        # A Shopware shop lives at the seller's own address: there is no common production URL.
+        ChannelInfo(Channel.SHOPWARE, "Shopware 6", ("client_id", "client_secret"), ("client_secret",),
+                    "", "", _shopware),
     )
 }
 

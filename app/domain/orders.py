@@ -45,8 +45,10 @@ class AddressKind(StrEnum):
 class HoldReason(StrEnum):
     """Why an order waits in the backlog instead of being shippable."""
 
-    PAYMENT_CHECK = "payment_check"  # marketplace still checks payment; no address yet
-    AWAITING_PAYMENT = "awaiting_payment"
+    PAYMENT_CHECK = "payment_check"  # OTTO ANNOUNCED: marketplace still checks payment; no address yet
+    AWAITING_PAYMENT = "awaiting_payment"  # eBay payment not PAID; Shopware prepayment not yet paid
+    MARKETPLACE_PENDING = "marketplace_pending"  # Amazon Pending: not paid, no address yet
+    NOT_RELEASED = "not_released"  # Kaufland unit still "open": not released for shipping
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,9 @@ class Order:
     hold_reason: HoldReason | None = None  # set = the order waits in the backlog
     expected_release: datetime | None = None
     flags: frozenset[Flag] = field(default_factory=frozenset)
+    # Shops (Shopware) collect the money themselves: True once the shop reports the payment
+    # settled. Marketplaces that collect it leave this False; their receipts follow the backlog.
+    paid: bool = False
 
     @property
     def in_backlog(self) -> bool:

@@ -10,6 +10,16 @@ from app.domain.orders import Channel, LineStatus, Order, OrderStatus, charge_ca
 OTTO_PAYMENT_SYSTEM = "OTTO Market"
 PAYMENT_KEY = "payment"
 
+# Marketplaces that collect the buyer's money themselves; the receipt names them as the
+# payment system so an ERP books it against the marketplace's clearing account.
+MARKETPLACE_PAYMENT_SYSTEMS: dict[Channel, str] = {
+    Channel.OTTO: OTTO_PAYMENT_SYSTEM,
+    Channel.AMAZON: "Amazon",
+    Channel.EBAY: "eBay",
+    Channel.KAUFLAND: "Kaufland",
+}
+SHOP_PAYMENT_SYSTEM = "Shopware 6"
+
 
 class ReceiptKind(StrEnum):
     PAYMENT = "payment"
@@ -56,8 +66,19 @@ def marketplace_receipts(order: Order, payment_system: str, *, has_payment: bool
     return receipts
 
 
+def shop_receipts(order: Order, *, has_payment: bool) -> list[Receipt]:
+    """A shop collects the money itself: a payment receipt once the shop reports it paid,
+    named after the payment method ("Shopware 6: PayPal"), then refunds as for marketplaces.
+    Once recorded, a payment stays: a later state (refunded, cancelled) adds refunds."""
+    if not (order.paid or has_payment):
+        return []
+    method = f"{SHOP_PAYMENT_SYSTEM}: {order.payment_method}" if order.payment_method else SHOP_PAYMENT_SYSTEM
+    return marketplace_receipts(order, method, has_payment=True)
+
+
 def receipts_for(order: Order, *, has_payment: bool) -> list[Receipt]:
-    """The receipts a channel's orders imply; channels that collect no money return none."""
-    if order.channel is Channel.OTTO:
-        return marketplace_receipts(order, OTTO_PAYMENT_SYSTEM, has_payment=has_payment)
-    return []
+    """The receipts a channel's orders imply."""
+    system = MARKETPLACE_PAYMENT_SYSTEMS.get(order.channel)
+    if system is not None:
+        return marketplace_receipts(order, system, has_payment=has_payment)
+    return shop_receipts(order, has_payment=has_payment)

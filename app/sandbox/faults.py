@@ -104,19 +104,29 @@ class FaultInjector:
 
 
 class RateLimiter:
-    """Token bucket in real (monotonic) time: `per_second` refill, one second of burst.
+    """Token bucket in real (monotonic) time: `per_second` refill, `burst` tokens of capacity
+    (default: one second's worth, at least one).
 
     Real time, not sandbox time, because rate limits protect the server from
     request floods and advancing the sandbox clock must not refill the bucket.
+    Marketplaces publish their quotas as (rate, burst) pairs, e.g. Amazon's getOrders
+    0.0167/s with a burst of 20; a sandbox built with `time_scale` multiplies the rate
+    so tests can exercise the real shape in seconds instead of hours.
     """
 
-    def __init__(self, per_second: float | None, *, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(self, per_second: float | None, *, burst: float | None = None,
+                 monotonic: Callable[[], float] = time.monotonic):
         self._lock = threading.Lock()
         self._monotonic = monotonic
         self._rate = 0.0
+        self._burst = burst
         self._tokens = 0.0
         self._stamp = monotonic()
+        self.rejected = 0  # 429s this bucket caused; tests assert a paced client earns none
         self.set_rate(per_second)
+
+    def _capacity(self) -> float:
+        return float(self._burst) if self._burst else max(self._rate, 1.0)
 
     @property
     def per_second(self) -> float | None:
@@ -131,7 +141,7 @@ class RateLimiter:
                 raise ValueError("per_second must be a finite number >= 0")
         with self._lock:
             self._rate = float(per_second or 0.0)
-            self._tokens = max(self._rate, 1.0)
+            self._tokens = self._capacity()
             self._stamp = self._monotonic()
 
     def acquire(self) -> float | None:
@@ -140,12 +150,12 @@ class RateLimiter:
             if not self._rate:
                 return None
             now = self._monotonic()
-            capacity = max(self._rate, 1.0)
-            self._tokens = min(capacity, self._tokens + (now - self._stamp) * self._rate)
+            self._tokens = min(self._capacity(), self._tokens + (now - self._stamp) * self._rate)
             self._stamp = now
             if self._tokens >= 1.0:
                 self._tokens -= 1.0
                 return None
+            self.rejected += 1
             return (1.0 - self._tokens) / self._rate
 
 

@@ -25,9 +25,14 @@ from types import FrameType
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wsgi import LimitedStream
 
+from app.sandbox.amazon import AmazonSandbox
 from app.sandbox.clock import SandboxClock
+from app.sandbox.ebay import EbaySandbox
 from app.sandbox.faults import CutoffError
+from app.sandbox.kaufland import KauflandSandbox
 from app.sandbox.otto import OttoSandbox
+from app.sandbox.settings import SandboxSettings
+from app.sandbox.shopware import ShopwareSandbox
 
 log = logging.getLogger(__name__)
 
@@ -175,20 +180,31 @@ class SandboxServer:
         release_delay: float = 1800.0,
         token_ttl: int = 1800,
         generate_every: float | None = None,
+        real_limits: bool = False,
+        time_scale: float = 1.0,
     ) -> None:
         self.host = host
         self.port = port
         self.clock = SandboxClock()
+        # OTTO keeps its single `rate_limit` (20/s is its documented quota and the default);
+        # the other marketplaces have several buckets each, switched on by `real_limits`.
         self.otto = OttoSandbox(
             seed=seed,
             orders=orders,
             clock=self.clock,
             release_delay=release_delay,
-            rate_limit=rate_limit,
+            rate_limit=rate_limit * time_scale if rate_limit else None,
             token_ttl=token_ttl,
             generate_every=generate_every,
         )
-        self.mounts: dict[str, WSGIApp] = {"otto": self.otto}
+        self.settings = SandboxSettings(seed=seed, orders=orders, real_limits=real_limits, time_scale=time_scale,
+                                        release_delay=release_delay, generate_every=generate_every)
+        self.amazon = AmazonSandbox(self.settings, self.clock)
+        self.ebay = EbaySandbox(self.settings, self.clock)
+        self.kaufland = KauflandSandbox(self.settings, self.clock)
+        self.shopware = ShopwareSandbox(self.settings, self.clock)
+        self.mounts: dict[str, WSGIApp] = {"otto": self.otto, "amazon": self.amazon, "ebay": self.ebay,
+                                           "kaufland": self.kaufland, "shopware": self.shopware}
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -256,7 +272,8 @@ class SandboxServer:
 
     def describe(self) -> dict[str, dict[str, object]]:
         """Where each marketplace lives and how to log in (printed by the CLI)."""
-        return {"otto": {"base_url": f"{self.base_url}/otto", "credentials": dict(self.otto.credentials)}}
+        return {name: {"base_url": f"{self.base_url}/{name}", "credentials": dict(app.credentials)}  # type: ignore[attr-defined]
+                for name, app in self.mounts.items()}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -271,6 +288,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--release-delay", type=float, default=1800.0, help="seconds ANNOUNCED -> PROCESSABLE")
     parser.add_argument("--token-ttl", type=int, default=1800, help="access token lifetime in seconds")
     parser.add_argument("--generate-every", type=float, default=None, help="new order every N sandbox seconds")
+    parser.add_argument("--real-limits", action="store_true",
+                        help="enforce the marketplaces' documented rate limits (Amazon, eBay, Kaufland, Shopware)")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="rate limits refill this many times faster")
     return parser
 
 
@@ -295,6 +315,8 @@ def run_cli(argv: list[str] | None = None) -> int:
         release_delay=args.release_delay,
         token_ttl=args.token_ttl,
         generate_every=args.generate_every or None,
+        real_limits=args.real_limits,
+        time_scale=args.time_scale,
     )
     try:
         server.start()

@@ -7,8 +7,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, Iterator
 
-from app.channels.base import AdapterOptions, FetchedPage
-from app.channels.http import HttpSession, RateLimiter
+from app.channels.base import AdapterOptions, FetchedPage, QuotaState, quota_of
+from app.channels.http import HttpSession
 from app.channels.otto.client import OttoClient, OttoToken, describe_otto_error
 from app.channels.otto.mapping import MappingError, change_stamp, find_bad_text, order_identity, parse_order
 from app.domain.orders import Channel, Order, Quarantined
@@ -23,10 +23,11 @@ class OttoAdapter:
     channel = Channel.OTTO
 
     def __init__(self, base_url: str, credentials: dict[str, str], options: AdapterOptions = AdapterOptions()) -> None:
+        self.limiter = options.limiter("requests", OTTO_RATE_LIMIT, burst=5)
         self.session = HttpSession(
             base_url,
             policy=options.policy,
-            limiter=RateLimiter(options.rate_limit if options.rate_limit is not None else OTTO_RATE_LIMIT, burst=5),
+            limiter=self.limiter,
             transport=options.transport,
             sleep=options.sleep or time.sleep,
             describe_error=describe_otto_error,
@@ -41,6 +42,9 @@ class OttoAdapter:
 
     def close(self) -> None:
         self.session.close()
+
+    def quota(self) -> list[QuotaState]:
+        return [quota_of(self.limiter)]
 
     def check_connection(self) -> None:
         self.session.request("GET", "/v4/orders", params={"limit": 1}, auth=self.token)

@@ -14,8 +14,16 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.otto.catalog import DELIVERY_FEES
 from app.sandbox.otto.errors import json_response
-from app.sandbox.otto.model import CANCELLATION_REASONS, MALFORMED_KINDS
+from app.sandbox.otto.model import (
+    ANNOUNCED,
+    CANCELLATION_REASONS,
+    CANCELLED_BY_MARKETPLACE,
+    CANCELLED_BY_PARTNER,
+    MALFORMED_KINDS,
+    Order,
+)
 from app.sandbox.otto.render import iso
 from app.sandbox.otto.state import Conflict
 from app.sandbox.otto.state import NotFound as UnknownOrder
@@ -28,6 +36,7 @@ CONTROL_ROUTES = Map(
         Rule("/_sandbox/clock/advance", methods=["POST"], endpoint="advance"),
         Rule("/_sandbox/state", methods=["GET"], endpoint="state"),
         Rule("/_sandbox/orders", methods=["POST"], endpoint="add_orders"),
+        Rule("/_sandbox/orders", methods=["GET"], endpoint="truth"),
         Rule("/_sandbox/orders/malformed", methods=["POST"], endpoint="malformed"),
         Rule("/_sandbox/orders/<sid>/release", methods=["POST"], endpoint="release"),
         Rule("/_sandbox/orders/<sid>/cancel", methods=["POST"], endpoint="cancel"),
@@ -142,11 +151,20 @@ class ControlApi:
     def _add_orders(self, request: Request, body: dict) -> Response:
         count = _int(body, "count", 1, 1, 100_000)
         items = _int(body, "items", None, 1, 1000)
-        announced, weee = _bool(body, "announced", False), _bool(body, "weee", False)
+        # "held" is the name every sandbox's control API shares (the contract tests use it).
+        announced = _bool(body, "announced", False) or _bool(body, "held", False)
+        weee = _bool(body, "weee", False)
         with self.store.lock:
             created = self.store.add_orders(count or 1, announced=announced, weee=weee, items=items, now_ms=self._now())
-            out = [{"salesOrderId": o.sid, "orderNumber": o.number} for o in created]
+            out = [{"salesOrderId": o.sid, "orderNumber": o.number, "id": o.sid, "number": o.number}
+                   for o in created]
         return json_response({"orders": out})
+
+    def _truth(self, request: Request, body: dict) -> Response:
+        """Every readable order in the neutral shape all sandboxes share (docs/SANDBOX.md)."""
+        with self.store.lock:
+            orders = [truth_of(o) for o in self.store.orders.values() if o.malformed is None]
+        return json_response({"orders": orders})
 
     def _malformed(self, request: Request, body: dict) -> Response:
         kind = body.get("kind")
@@ -154,7 +172,7 @@ class ControlApi:
             raise ControlError(400, f"'kind' must be one of {', '.join(MALFORMED_KINDS)}")
         with self.store.lock:
             order = self.store.add_malformed(kind, self._now())
-        return json_response({"salesOrderId": order.sid, "orderNumber": order.number})
+        return json_response({"salesOrderId": order.sid, "orderNumber": order.number, "id": order.sid, "number": order.number})
 
     def _release(self, request: Request, body: dict, sid: str) -> Response:
         with self.store.lock:
@@ -165,6 +183,8 @@ class ControlApi:
         reason = body.get("reason", "CANCELLED_ON_CUSTOMER_WISH")
         if reason not in CANCELLATION_REASONS:
             raise ControlError(400, f"'reason' must be one of {', '.join(CANCELLATION_REASONS)}")
+        if "lines" in body and "positionItemIds" not in body:  # the shared control API's name
+            body = {**body, "positionItemIds": body["lines"]}
         with self.store.lock:
             count = self.store.marketplace_cancel(sid, reason, _ids(body), self._now())
         return json_response({"salesOrderId": sid, "cancelled": count})
@@ -208,3 +228,19 @@ class ControlApi:
         if request.method == "POST" and "require_return_tracking" in body:
             self.sandbox.require_return_tracking = _bool(body, "require_return_tracking", True)
         return json_response({"require_return_tracking": self.sandbox.require_return_tracking})
+
+
+def truth_of(order: Order) -> dict:
+    """An order as the desk must end up storing it: one line per position item (OTTO has no
+    quantity), the full order sum with fees and discounts, held while any item is ANNOUNCED."""
+    fee = DELIVERY_FEES[order.fee][1] if DELIVERY_FEES[order.fee][0] else 0
+    cancelled = (CANCELLED_BY_PARTNER, CANCELLED_BY_MARKETPLACE)
+    return {
+        "id": order.sid,
+        "number": order.number,
+        "held": any(item.status == ANNOUNCED for item in order.items),
+        "paid": not any(item.status == ANNOUNCED for item in order.items),  # OTTO collects on release
+        "currency": "EUR",
+        "gross_minor": sum(item.price for item in order.items) + fee - order.discount,
+        "lines": [{"id": item.pid, "quantity": 1, "cancelled": item.status in cancelled} for item in order.items],
+    }

@@ -1,0 +1,5 @@
+"""Kaufland sandbox."""
+
+from app.sandbox.kaufland.app import KauflandSandbox
+
+__all__ = ["KauflandSandbox"]
