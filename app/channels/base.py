@@ -50,6 +50,7 @@ class QuotaState:
     capacity: int
     remaining: float  # tokens left in the bucket now
     pending_calls: int | None = None  # calls this fetch still knows it must make; None = unknown
+    calls: int = 0  # calls made through this bucket so far
 
     @property
     def eta_seconds(self) -> float | None:
@@ -62,12 +63,13 @@ class QuotaState:
 
     def as_json(self) -> dict:
         return {"name": self.name, "per_second": self.per_second, "capacity": self.capacity,
-                "remaining": round(self.remaining, 2), "pending_calls": self.pending_calls,
+                "remaining": round(self.remaining, 2), "pending_calls": self.pending_calls, "calls": self.calls,
                 "eta_seconds": None if self.eta_seconds is None else round(self.eta_seconds, 1)}
 
 
 def quota_of(limiter: RateLimiter, pending_calls: int | None = None) -> QuotaState:
-    return QuotaState(limiter.name, limiter.per_second, limiter.capacity, limiter.available(), pending_calls)
+    return QuotaState(limiter.name, limiter.per_second, limiter.capacity, limiter.available(), pending_calls,
+                      limiter.acquired)
 
 
 class ChannelAdapter(Protocol):

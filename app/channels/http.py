@@ -46,6 +46,7 @@ class RateLimiter:
         self._clock = clock
         self._last = clock()
         self._lock = threading.Lock()
+        self.acquired = 0  # calls paced by this bucket so far (benchmarks compare with the quota)
 
     def available(self) -> float:
         """Tokens in the bucket now (the remaining burst budget)."""
@@ -56,6 +57,7 @@ class RateLimiter:
             return min(self.capacity, self._tokens + (now - self._last) * self.per_second)
 
     def acquire(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.acquired += 1
         if not self.per_second:
             return
         while True:
@@ -120,8 +122,12 @@ class HttpSession:
         self.client.close()
 
     def request(self, method: str, path: str, *, auth: TokenSource | None = None,
-                decode: Callable[[httpx.Response], Any] | None = None, **kwargs: object) -> Any:
+                decode: Callable[[httpx.Response], Any] | None = None, limiter: RateLimiter | None = None,
+                **kwargs: object) -> Any:
         """Send with retries and return the 2xx response, or ``decode(response)`` when given.
+
+        ``limiter`` paces this call by another quota bucket than the session's own (a
+        marketplace with a quota per operation, e.g. Amazon's getOrders vs getOrderItems).
 
         Decoding happens inside the retry loop: a body that is cut off or garbled
         (``decode`` raises TransientError) is fetched again like any other transient fault.
@@ -134,7 +140,7 @@ class HttpSession:
             attempt += 1
             if self._cancelled():
                 raise TransientError("cancelled by the user")
-            self.limiter.acquire(self._sleep)
+            (limiter or self.limiter).acquire(self._sleep)
             headers = dict(base_headers)
             try:
                 if auth is not None:

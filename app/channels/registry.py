@@ -49,7 +49,7 @@ CHANNELS: dict[Channel, ChannelInfo] = {
         ChannelInfo(Channel.EBAY, "eBay", ("client_id", "client_secret", "refresh_token"),
                     ("client_secret", "refresh_token"), "https://api.ebay.com", "https://api.sandbox.ebay.com", _ebay),
         ChannelInfo(Channel.KAUFLAND, "Kaufland", ("client_key", "secret_key", "storefront"), ("secret_key",),
-                    "https://sellerapi.kaufland.com", "https://sellerapi.kaufland.com", _kaufland),
+                    "https://sellerapi.kaufland.com", "", _kaufland),  # Kaufland has no separate sandbox host
         # A Shopware shop lives at the seller's own address: there is no common production URL.
         ChannelInfo(Channel.SHOPWARE, "Shopware 6", ("client_id", "client_secret"), ("client_secret",),
                     "", "", _shopware),

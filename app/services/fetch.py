@@ -16,7 +16,7 @@ from typing import Callable
 
 from sqlalchemy import Engine
 
-from app.channels.base import AdapterOptions, FetchedPage
+from app.channels.base import AdapterOptions, FetchedPage, QuotaState
 from app.channels.errors import ChannelError
 from app.channels.registry import channel_info
 from app.secrets.store import SecretStore, SecretStoreError
@@ -44,6 +44,7 @@ class FetchResult:
     seconds: float = 0.0
     error: str | None = None
     counts: PageOutcome = field(default_factory=PageOutcome)
+    quota: list[QuotaState] = field(default_factory=list)  # the adapter's buckets after the last page
 
     def summary(self) -> str:
         c = self.counts
@@ -59,7 +60,8 @@ class FetchResult:
                 "new": c.new, "updated": c.updated, "unchanged": c.unchanged, "released": c.released,
                 "cancelled_orders": c.cancelled, "held": c.held, "receipts": c.receipts,
                 "quarantined": self.quarantined, "pages": self.pages, "requests": self.requests,
-                "seconds": round(self.seconds, 3), "error": self.error}
+                "seconds": round(self.seconds, 3), "error": self.error,
+                "quota": [q.as_json() for q in self.quota]}
 
 
 ProgressCallback = Callable[[AccountRecord, FetchResult], None]
@@ -108,6 +110,7 @@ class FetchService:
             pages = Prefetcher(adapter.fetch_changes(mark - self.overlap if mark else None))
             try:
                 for page in pages:
+                    result.quota = adapter.quota()
                     self._commit_page(account, page, result, log)
                     result.requests = adapter.requests_sent
                     if progress:
@@ -128,6 +131,7 @@ class FetchService:
         finally:
             if adapter is not None:
                 result.requests = adapter.requests_sent
+                result.quota = adapter.quota()
                 adapter.close()
         result.seconds = time.monotonic() - started
         self._finish(account, result, log)
@@ -148,11 +152,13 @@ class FetchService:
             result.pages += 1
             log(conn, Level.INFO, "page",
                 f"Page {result.pages}: {len(page.orders) + len(page.quarantined)} orders, {outcome.new} new, "
-                f"{outcome.updated} updated, {outcome.released} released, {outcome.cancelled} cancelled",
+                f"{outcome.updated} updated, {outcome.released} released, {outcome.cancelled} cancelled"
+                + quota_summary(result.quota),
                 details={"page": result.pages, "orders": len(page.orders) + len(page.quarantined),
                          "new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged,
                          "released": outcome.released, "cancelled": outcome.cancelled,
-                         "quarantined": len(page.quarantined), "receipts": outcome.receipts})
+                         "quarantined": len(page.quarantined), "receipts": outcome.receipts,
+                         "quota": [q.as_json() for q in result.quota]})
         result.counts.add(outcome)
         result.quarantined += len(page.quarantined)
 
@@ -168,6 +174,22 @@ class FetchService:
                     f"Fetching failed: {result.error}. Orders fetched before the error are kept; "
                     "the next fetch continues from there.", details=result.as_json())
             sync_state.record_result(conn, account.id, utcnow(), result.ok and not result.cancelled, result.summary())
+
+
+def tightest(quota: list[QuotaState]) -> QuotaState | None:
+    """The bucket that paces this fetch (adapters list the tightest first); None if unpaced."""
+    return next((q for q in quota if q.per_second), None)
+
+
+def quota_summary(quota: list[QuotaState]) -> str:
+    """" · quota getOrderItems: 12 of 30 left at 0.5/s, about 40 s to finish", or "" if unpaced."""
+    q = tightest(quota)
+    if q is None:
+        return ""
+    text = f" · quota {q.name}: {q.remaining:.0f} of {q.capacity} left at {q.per_second:g}/s"
+    if q.eta_seconds:
+        text += f", about {q.eta_seconds:.0f} s to finish"
+    return text
 
 
 class _Logger:

@@ -50,6 +50,9 @@ FIELD_LABELS = {
     "refresh_token": QT_TRANSLATE_NOOP("AccountDialog", "Refresh token"),
     "api_key": QT_TRANSLATE_NOOP("AccountDialog", "API key"),
     "secret_key": QT_TRANSLATE_NOOP("AccountDialog", "Secret key"),
+    "client_key": QT_TRANSLATE_NOOP("AccountDialog", "Client key"),
+    "marketplace_id": QT_TRANSLATE_NOOP("AccountDialog", "Marketplace ID"),
+    "storefront": QT_TRANSLATE_NOOP("AccountDialog", "Storefront"),
 }
 PRESET_PRODUCTION, PRESET_SANDBOX, PRESET_LOCAL, PRESET_OTHER = "production", "sandbox", "local", "other"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")

@@ -1,4 +1,4 @@
-"""The demo profile: a built-in OTTO Market sandbox and two demo accounts, in their own folder.
+"""The demo profile: built-in marketplace sandboxes and a demo account per channel, in their own folder.
 
 Demo data lives under ``<data dir>/demo`` (``$ORDERDESK_HOME/demo`` when that is set) with its
 own SQLite database, so it never mixes with real orders, whatever ORDERDESK_DATABASE_URL says.
@@ -23,8 +23,16 @@ from app.store.accounts import AccountError
 
 log = logging.getLogger(__name__)
 
-# One sandbox per account, each with its own seed, so "Nord" and "Süd" show different orders.
-DEMO_ACCOUNTS = (("OTTO Demo Nord", 1), ("OTTO Demo Süd", 2))
+# (account, channel, seed of its sandbox server). Every server hosts all marketplaces; two seeds
+# give the two OTTO accounts different orders. The others share seed 1's server.
+DEMO_ACCOUNTS = (
+    ("OTTO Demo Nord", Channel.OTTO, 1),
+    ("OTTO Demo Süd", Channel.OTTO, 2),
+    ("Amazon Demo", Channel.AMAZON, 1),
+    ("eBay Demo", Channel.EBAY, 1),
+    ("Kaufland Demo", Channel.KAUFLAND, 1),
+    ("Shopware Demo", Channel.SHOPWARE, 1),
+)
 MASTER_KEY_FILE = "demo-master-key"
 
 
@@ -66,18 +74,22 @@ class DemoProfile:
     release_delay: float = 180.0  # ANNOUNCED orders are released about three minutes later
     orders: int = 60
     rate_limit: float | None = 20.0
+    # The marketplaces' real quotas: the demo shows how a fetch is paced (Amazon's order items
+    # at 0.5/s once the burst is spent) and the fetch dialog's remaining budget and time.
+    real_limits: bool = True
     paths: AppPaths = field(default_factory=demo_paths)
-    servers: dict[str, object] = field(default_factory=dict)  # account name -> SandboxServer
+    servers: dict[int, object] = field(default_factory=dict)  # seed -> SandboxServer
 
     def start(self) -> None:
         """Starts the sandboxes on free loopback ports (a new port on every start)."""
         from app.sandbox.server import SandboxServer
 
-        for name, seed in DEMO_ACCOUNTS:
-            if name not in self.servers:
-                self.servers[name] = SandboxServer(
+        for seed in sorted({seed for _name, _channel, seed in DEMO_ACCOUNTS}):
+            if seed not in self.servers:
+                self.servers[seed] = SandboxServer(
                     host="127.0.0.1", port=0, seed=seed, orders=self.orders, rate_limit=self.rate_limit,
-                    release_delay=self.release_delay, generate_every=self.generate_every).start()
+                    release_delay=self.release_delay, generate_every=self.generate_every,
+                    real_limits=self.real_limits).start()
 
     def stop(self) -> None:
         for server in self.servers.values():
@@ -92,9 +104,9 @@ class DemoProfile:
     def prepare_accounts(self, ctx: AppContext) -> None:
         """Creates the demo accounts or points them at this start's sandbox ports and keys."""
         store = self._secret_store(ctx)
-        fields = CHANNELS[Channel.OTTO].credential_fields
-        for name, _seed in DEMO_ACCOUNTS:
-            described = self.servers[name].describe()["otto"]  # type: ignore[attr-defined]
+        for name, channel, seed in DEMO_ACCOUNTS:
+            fields = CHANNELS[channel].credential_fields
+            described = self.servers[seed].describe()[channel.value]  # type: ignore[attr-defined]
             base_url = str(described["base_url"])
             try:
                 account = ctx.accounts.get(name)
@@ -103,7 +115,7 @@ class DemoProfile:
                 if not account.active:
                     account = ctx.accounts.set_active(name, True)
             except AccountError:
-                account = ctx.accounts.add(Channel.OTTO.value, name, base_url)
+                account = ctx.accounts.add(channel.value, name, base_url)
             credentials = described["credentials"]
             wanted = {name: str(credentials[name]) for name in fields}  # type: ignore[index]
             if {k: v for k, v in store.load(account.secret_ref).items() if k in fields} != wanted:
@@ -124,4 +136,4 @@ class DemoProfile:
             return ctx.secrets()
 
     def sandbox_urls(self) -> list[str]:
-        return [str(s.describe()["otto"]["base_url"]) for s in self.servers.values()]  # type: ignore[attr-defined]
+        return [str(s.base_url) for s in self.servers.values()]  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ class FetchProgress:
     updated: int
     released: int
     requests: int
+    quota: tuple[dict, ...] = ()  # QuotaState.as_json() of each bucket, the tightest first
 
 
 class FetchController(QObject):
@@ -83,7 +84,7 @@ class FetchController(QObject):
         def progress(acc: AccountRecord, result: FetchResult) -> None:
             c = result.counts
             self._worker_progress.emit(FetchProgress(acc.id, acc.name, result.pages, c.new, c.updated, c.released,
-                                                     result.requests))
+                                                     result.requests, tuple(q.as_json() for q in result.quota)))
 
         try:
             result = self.fetch.fetch_account(account, cancel, progress)

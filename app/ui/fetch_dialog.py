@@ -264,7 +264,8 @@ class FetchDialog(QDialog):
             text = self.tr("Page %1: %2 new, %3 updated, %4 released")
             for marker, value in (("%1", p.pages), ("%2", p.new), ("%3", p.updated), ("%4", p.released)):
                 text = text.replace(marker, str(value))
-            self.model.set_live(p.account_id, text)
+            quota = fmt.quota_text(list(p.quota))  # remaining budget and time to finish
+            self.model.set_live(p.account_id, f"{text} · {quota}" if quota else text)
 
     def _finished(self, account: AccountRecord, result: FetchResult) -> None:
         if not self._mine(account.id):

@@ -29,6 +29,8 @@ _STATUS = {
 _HOLD = {
     "payment_check": QT_TRANSLATE_NOOP("Labels", "Marketplace payment check"),
     "awaiting_payment": QT_TRANSLATE_NOOP("Labels", "Awaiting payment"),
+    "marketplace_pending": QT_TRANSLATE_NOOP("Labels", "Pending at the marketplace (not paid, no address)"),
+    "not_released": QT_TRANSLATE_NOOP("Labels", "Not yet released by the marketplace"),
 }
 _FLAGS = {
     "recycling_disposal": QT_TRANSLATE_NOOP("Labels", "Recycling & Entsorgung"),
@@ -198,8 +200,26 @@ _LOG_FINISHED = QT_TRANSLATE_NOOP(
     "%7 pages in %8 s")
 _LOG_FAILED = QT_TRANSLATE_NOOP(
     "Labels", "Fetching failed: %1. Orders fetched before the error are kept; the next fetch continues from there.")
+_LOG_QUOTA = QT_TRANSLATE_NOOP("Labels", "quota %1: %2 of %3 left at %4/s")
+_LOG_QUOTA_ETA = QT_TRANSLATE_NOOP("Labels", "about %1 s to finish")
 _LOG_CANCELLED = QT_TRANSLATE_NOOP("Labels", "Fetch cancelled by the user. Everything fetched so far is kept.")
 _LOG_QUARANTINED = QT_TRANSLATE_NOOP("Labels", "This order could not be read and was set aside: %1")
+
+
+def quota_text(quota: list[dict]) -> str:
+    """The pacing bucket of a fetch in words ("quota getOrderItems: 12 of 30 left at 0.5/s, about
+    40 s to finish"), from QuotaState.as_json() entries; "" when nothing paces the fetch."""
+    paced = [q for q in quota if q.get("per_second")]
+    if not paced:
+        return ""
+    q = paced[0]
+    text = tr(_LOG_QUOTA)
+    for i, value in reversed(list(enumerate(
+            (q["name"], f"{float(q['remaining']):.0f}", q["capacity"], f"{float(q['per_second']):g}"), start=1))):
+        text = text.replace(f"%{i}", str(value))
+    if q.get("eta_seconds"):
+        text += ", " + tr(_LOG_QUOTA_ETA).replace("%1", f"{float(q['eta_seconds']):.0f}")
+    return text
 
 
 def log_message_text(event: str, details: dict, stored: str) -> str:
@@ -222,7 +242,9 @@ def log_message_text(event: str, details: dict, stored: str) -> str:
         if event == "fetch_started":
             return tr(_LOG_STARTED)
         if event == "page" and "page" in d:
-            return filled(_LOG_PAGE, d["page"], d["orders"], d["new"], d["updated"], d["released"], d["cancelled"])
+            text = filled(_LOG_PAGE, d["page"], d["orders"], d["new"], d["updated"], d["released"], d["cancelled"])
+            quota = quota_text(d.get("quota") or [])
+            return f"{text} · {quota}" if quota else text
         if event == "fetch_finished" and "new" in d:
             return filled(_LOG_FINISHED, d["new"], d["updated"], d["released"], d["cancelled_orders"],
                           d["quarantined"], d["receipts"], d["pages"], f"{float(d['seconds']):.1f}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from app.channels.errors import AuthError, ChannelError
@@ -37,8 +39,9 @@ def test_connection_to_nowhere_and_with_missing_credentials():
     assert "connection" in str(caught.value) or "reached" in str(caught.value)
     with pytest.raises(ChannelError, match="client_secret"):
         account_service.test_connection(OTTO, "http://127.0.0.1:9/otto", {"client_id": "a"})
+    unbuilt = dataclasses.replace(CHANNELS[Channel.AMAZON], create=None)  # a channel of a later version
     with pytest.raises(ChannelError, match="cannot be used yet"):
-        account_service.test_connection(CHANNELS[Channel.AMAZON], "https://example.com", {})
+        account_service.test_connection(unbuilt, "https://example.com", {})
 
 
 def test_save_adds_then_edits_and_keeps_stored_secrets(app_ctx, keyring_backend):

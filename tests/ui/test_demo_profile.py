@@ -28,8 +28,11 @@ def test_demo_lives_apart_and_survives_a_restart_on_new_ports(qapp, orderdesk_ho
         try:
             first.prepare_accounts(ctx)
             accounts = {a.name: a for a in ctx.accounts.list()}
-            assert set(accounts) == {name for name, _seed in DEMO_ACCOUNTS}
-            assert {a.base_url for a in accounts.values()} == set(first.sandbox_urls())
+            assert set(accounts) == {name for name, _channel, _seed in DEMO_ACCOUNTS}
+            assert {a.channel for a in accounts.values()} == {"otto", "amazon", "ebay", "kaufland", "shopware"}
+            for account in accounts.values():  # each points at its marketplace's mount of a demo server
+                server, _, mount = account.base_url.rpartition("/")
+                assert server in first.sandbox_urls() and mount == account.channel
             assert str(ctx.engine.url).endswith(str(orderdesk_home / "demo" / "orderdesk.db"))
             key_file = orderdesk_home / "demo" / MASTER_KEY_FILE
             assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -47,8 +50,9 @@ def test_demo_lives_apart_and_survives_a_restart_on_new_ports(qapp, orderdesk_ho
         try:
             second.prepare_accounts(ctx)
             accounts = ctx.accounts.list()
-            assert len(accounts) == 2
-            assert {a.base_url for a in accounts} == set(second.sandbox_urls()) != set(old_urls)
+            assert len(accounts) == len(DEMO_ACCOUNTS)
+            servers = {a.base_url.rpartition("/")[0] for a in accounts}
+            assert servers == set(second.sandbox_urls()) and not servers & set(old_urls)
             # New port, same credentials in the encrypted file: fetching works.
             result = ctx.fetch.fetch_account(ctx.accounts.get("OTTO Demo Süd"))
             assert result.ok, result.error
