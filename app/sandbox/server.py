@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from types import FrameType
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -182,15 +183,26 @@ class SandboxServer:
         generate_every: float | None = None,
         real_limits: bool = False,
         time_scale: float = 1.0,
+        seeded: Iterable[str] | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.clock = SandboxClock()
+        # Which marketplaces get the seeded orders (default all); the others start empty, so a
+        # benchmark of one marketplace with 100,000 orders does not seed five times that.
+        wanted = set(seeded) if seeded is not None else None
+        unknown = (wanted or set()) - {"otto", "amazon", "ebay", "kaufland", "shopware"}
+        if unknown:
+            raise ValueError(f"unknown marketplace(s) {', '.join(sorted(unknown))}")
+
+        def count(name: str) -> int:
+            return orders if wanted is None or name in wanted else 0
+
         # OTTO keeps its single `rate_limit` (20/s is its documented quota and the default);
         # the other marketplaces have several buckets each, switched on by `real_limits`.
         self.otto = OttoSandbox(
             seed=seed,
-            orders=orders,
+            orders=count("otto"),
             clock=self.clock,
             release_delay=release_delay,
             rate_limit=rate_limit * time_scale if rate_limit else None,
@@ -199,10 +211,14 @@ class SandboxServer:
         )
         self.settings = SandboxSettings(seed=seed, orders=orders, real_limits=real_limits, time_scale=time_scale,
                                         release_delay=release_delay, generate_every=generate_every)
-        self.amazon = AmazonSandbox(self.settings, self.clock)
-        self.ebay = EbaySandbox(self.settings, self.clock)
-        self.kaufland = KauflandSandbox(self.settings, self.clock)
-        self.shopware = ShopwareSandbox(self.settings, self.clock)
+
+        def settings(name: str) -> SandboxSettings:
+            return replace(self.settings, orders=count(name))
+
+        self.amazon = AmazonSandbox(settings("amazon"), self.clock)
+        self.ebay = EbaySandbox(settings("ebay"), self.clock)
+        self.kaufland = KauflandSandbox(settings("kaufland"), self.clock)
+        self.shopware = ShopwareSandbox(settings("shopware"), self.clock)
         self.mounts: dict[str, WSGIApp] = {"otto": self.otto, "amazon": self.amazon, "ebay": self.ebay,
                                            "kaufland": self.kaufland, "shopware": self.shopware}
         self._server: BaseWSGIServer | None = None
@@ -291,6 +307,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--real-limits", action="store_true",
                         help="enforce the marketplaces' documented rate limits (Amazon, eBay, Kaufland, Shopware)")
     parser.add_argument("--time-scale", type=float, default=1.0, help="rate limits refill this many times faster")
+    parser.add_argument("--only", action="append", default=None, metavar="MARKETPLACE",
+                        help="seed orders only for this marketplace (repeatable); the others start empty")
     return parser
 
 
@@ -317,6 +335,7 @@ def run_cli(argv: list[str] | None = None) -> int:
         generate_every=args.generate_every or None,
         real_limits=args.real_limits,
         time_scale=args.time_scale,
+        seeded=args.only,
     )
     try:
         server.start()
