@@ -179,7 +179,7 @@ class SandboxServer:
         orders: int = 50,
         rate_limit: float | None = 20.0,
         release_delay: float = 1800.0,
-        token_ttl: int = 1800,
+        token_ttl: int | None = None,  # None: each marketplace's own lifetime (OTTO 1800 s, Shopware 600 s, ...)
         generate_every: float | None = None,
         real_limits: bool = False,
         time_scale: float = 1.0,
@@ -206,11 +206,12 @@ class SandboxServer:
             clock=self.clock,
             release_delay=release_delay,
             rate_limit=rate_limit * time_scale if rate_limit else None,
-            token_ttl=token_ttl,
+            token_ttl=token_ttl or 1800,
             generate_every=generate_every,
         )
         self.settings = SandboxSettings(seed=seed, orders=orders, real_limits=real_limits, time_scale=time_scale,
-                                        release_delay=release_delay, generate_every=generate_every)
+                                        release_delay=release_delay, token_ttl=token_ttl,
+                                        generate_every=generate_every)
 
         def settings(name: str) -> SandboxSettings:
             return replace(self.settings, orders=count(name))
@@ -302,7 +303,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--orders", type=int, default=50, help="seeded orders per marketplace")
     parser.add_argument("--rate-limit", type=float, default=20.0, help="requests/second, 0 = off")
     parser.add_argument("--release-delay", type=float, default=1800.0, help="seconds ANNOUNCED -> PROCESSABLE")
-    parser.add_argument("--token-ttl", type=int, default=1800, help="access token lifetime in seconds")
+    parser.add_argument("--token-ttl", type=int, default=None,
+                        help="access token lifetime in seconds (default: each marketplace's own)")
     parser.add_argument("--generate-every", type=float, default=None, help="new order every N sandbox seconds")
     parser.add_argument("--real-limits", action="store_true",
                         help="enforce the marketplaces' documented rate limits (Amazon, eBay, Kaufland, Shopware)")
