@@ -58,6 +58,14 @@ class KeepAliveHandler(WSGIRequestHandler):
         finally:
             _registry(self.server).discard(self.connection)
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header in sandbox time: clients that bound a change window by the server's
+        clock (the eBay adapter does) must see the same time the marketplace stamps with."""
+        clock = getattr(self.server.app, "clock", None)  # type: ignore[attr-defined]
+        if timestamp is None and clock is not None:
+            timestamp = clock.timestamp()
+        return super().date_time_string(timestamp)
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silent: per-request log lines would cost more than serving the page."""
 
