@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from datetime import datetime
 from typing import Iterator
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Integer, column, or_, select, table, union_all
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain.money import format_minor
 from app.store import schema
@@ -98,3 +101,57 @@ def order_timeline(engine: Engine, order_id: int) -> list[tuple[datetime, str, s
             entries.append((r.created_at, f"receipt_{r.kind}", f"{format_minor(r.amount_minor, r.currency)} {r.currency}"))
     order_of = {"fetched": 0, "held": 1}
     return sorted(entries, key=lambda e: (e[0], order_of.get(e[1], 2)))
+
+
+# --- order search -------------------------------------------------------------------------------
+MIN_INDEXED_SEARCH = 3  # trigram indexes find substrings of three or more characters
+_FTS = table(schema.ORDER_SEARCH_TABLE, column("rowid", Integer), column(schema.ORDER_SEARCH_TABLE))
+_has_fts: "weakref.WeakKeyDictionary[Engine, bool]" = weakref.WeakKeyDictionary()
+_has_fts_lock = threading.Lock()
+
+
+def like_pattern(text: str) -> str:
+    """User text as a LIKE pattern that matches anywhere; % and _ are taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def has_order_search_index(engine: Engine) -> bool:
+    """SQLite: whether migration 0002 could create the FTS5 trigram table (checked once per engine)."""
+    if engine.dialect.name != "sqlite":
+        return False
+    with _has_fts_lock:
+        known = _has_fts.get(engine)
+    if known is None:
+        with engine.connect() as conn:
+            known = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = ?",
+                                         (schema.ORDER_SEARCH_TABLE,)).first() is not None
+        with _has_fts_lock:
+            _has_fts[engine] = known
+    return known
+
+
+def order_search(engine: Engine, text: str) -> ColumnElement[bool]:
+    """Orders whose number or customer name contains ``text`` (case-insensitive), or whose
+    marketplace id is ``text``; the same rows on SQLite and PostgreSQL.
+
+    From three characters on, an index answers: SQLite's FTS5 trigram table (its case folding
+    is Unicode-aware, as PostgreSQL's ILIKE) or PostgreSQL's pg_trgm GIN indexes behind ILIKE.
+    Shorter text, or a database without those indexes, is a scan (LIKE; on SQLite case-
+    insensitive for ASCII letters only). Marketplace ids (UUIDs) are matched whole through the
+    orders' unique key: a trigram index over them would triple the search index and slow the
+    import path down (docs/PERFORMANCE.md).
+    """
+    text = text.strip()
+    if engine.dialect.name == "sqlite" and len(text) >= MIN_INDEXED_SEARCH and has_order_search_index(engine):
+        phrase = '"' + text.replace('"', '""') + '"'  # one FTS5 string: every character literal
+        matches = select(_FTS.c.rowid).where(_FTS.c[schema.ORDER_SEARCH_TABLE].op("MATCH")(phrase))
+    else:
+        pattern = like_pattern(text)
+        matches = select(ORDERS.c.id).where(or_(ORDERS.c.order_number.ilike(pattern, escape="\\"),
+                                                ORDERS.c.customer_name.ilike(pattern, escape="\\")))
+    # (account, channel, marketplace id) is the orders' unique key: one lookup per account.
+    by_marketplace_id = select(ORDERS.c.id).where(ORDERS.c.account_id.in_(select(ACCOUNTS.c.id)),
+                                                  ORDERS.c.channel.in_(select(ACCOUNTS.c.channel).distinct()),
+                                                  ORDERS.c.marketplace_id == text)
+    return ORDERS.c.id.in_(union_all(matches, by_marketplace_id))

@@ -81,13 +81,36 @@ class SyncState(Base):
     last_summary: Mapped[str | None] = mapped_column(Text)
 
 
+# Substring search (migration 0002_order_search), outside the models because it depends on the
+# database: on SQLite an FTS5 table with the trigram tokenizer over order number and customer
+# name, kept in sync by triggers; on PostgreSQL pg_trgm GIN indexes on the same columns, where
+# the extension can be created. Names listed here so model/migration comparisons skip them.
+ORDER_SEARCH_TABLE = "orders_fts"
+ORDER_SEARCH_COLUMNS = ("order_number", "customer_name")
+ORDER_SEARCH_PG_INDEXES = ("ix_orders_order_number_trgm", "ix_orders_customer_name_trgm")
+
+
+def is_search_object(name: str | None) -> bool:
+    """True for the search table, its FTS5 shadow tables and triggers, and the trigram indexes."""
+    return bool(name) and (name == ORDER_SEARCH_TABLE or name.startswith(ORDER_SEARCH_TABLE + "_")
+                           or name in ORDER_SEARCH_PG_INDEXES)
+
+
 class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (
         # account_id first: the same index serves per-account queries and cascading deletes.
         UniqueConstraint("account_id", "channel", "marketplace_id", name="uq_orders_account_channel_marketplace"),
-        Index("ix_orders_order_date", "order_date"),
-        Index("ix_orders_order_number", "order_number"),
+        # The order list's sort keys, each with the id as tie-breaker: the list reads a block of
+        # a million sorted orders straight off the index (app/ui/lazy_model.py, window mode).
+        # SQLite appends the rowid to every index anyway; PostgreSQL needs it spelled out.
+        # No such index for customer name or total: random keys, paid for by every import (those
+        # sorts read the whole id list instead; docs/PERFORMANCE.md).
+        Index("ix_orders_order_date", "order_date", "id"),
+        Index("ix_orders_order_number", "order_number", "id"),
+        # max(updated_at) tells the lists whether any row changed; without it, a full scan.
+        # Cheap to keep: updated_at grows, so inserts land at the index's end.
+        Index("ix_orders_updated_at", "updated_at"),
         # Partial: only held orders are indexed, so the import path pays nearly nothing for it.
         Index("ix_orders_held", "hold_reason", sqlite_where=text("hold_reason IS NOT NULL"),
               postgresql_where=text("hold_reason IS NOT NULL")),

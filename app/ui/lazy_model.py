@@ -1,23 +1,34 @@
-"""A table model over row ids: one SQL query for the sorted, filtered id list, rows on demand.
+"""A table model over row ids: rows are read from SQL on demand, in blocks, and cached.
 
-Why ids: 100 000 orders are 100 000 integers in memory, not 100 000 rows of text. The view
-only asks for the rows it paints; those are read in blocks of ``BLOCK`` by primary key and
-cached. Filtering and sorting happen in SQL, so the database's indexes do the work.
+Filtering and sorting happen in SQL, so the database's indexes do the work. The model has two
+ways to know which id is in which row:
 
-A refresh diffs the new id list against the shown one and emits row removals, insertions
-and a layout change, so the selection and scroll position survive a background refresh. The
-diff is worked out on the worker thread next to the query: over a million ids it takes
-hundreds of milliseconds, which the GUI thread must not spend (bench/ui_responsiveness.py).
+- **list mode** (results up to ``LIST_LIMIT`` rows, or a sort key without an index): the whole
+  sorted, filtered id list is read once (100 000 ids are 100 000 integers, not 100 000 rows of
+  text); a refresh diffs the new list against the shown one and emits row removals, insertions
+  and a layout change, so the selection and scroll position survive a background refresh.
+- **window mode** (larger results sorted by a column that has an index ending in the id, see
+  ``Column.indexed``): only the row count is read, and the ids of a block of ``BLOCK`` rows
+  come with the block, by ``ORDER BY key, id LIMIT … OFFSET …`` through that index (from the
+  nearer end, so the last rows are as cheap as the first). Sorting or searching a million
+  orders then costs a count and one block instead of a million ids (bench/ui_responsiveness.py).
+  The count's snapshot bound (the largest id then) keeps blocks read later consistent with it
+  while new orders arrive. A refresh or a sort is a layout change whose persistent indexes (the
+  selection, the current row) are moved to their rows' new positions, which the worker thread
+  looks up in SQL (``COUNT(*)`` of the rows before it in the index order).
+
+All queries that can take long (the id list, the count, positions) run on the DB worker; only
+block reads (a few ms each) run on the GUI thread while painting.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from sqlalchemy import Engine, Select
+from sqlalchemy import Connection, Engine, Select, func, literal, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -27,6 +38,16 @@ log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 
+# Qt's enum members are looked up through Python attributes (about 1 µs each); data() runs some
+# thousand times per paint, so it compares against these plain ints instead.
+_R = Qt.ItemDataRole
+DISPLAY, TOOLTIP, DECORATION, FOREGROUND, BACKGROUND, FONT, ALIGNMENT, USER = (
+    _R.DisplayRole.value, _R.ToolTipRole.value, _R.DecorationRole.value, _R.ForegroundRole.value,
+    _R.BackgroundRole.value, _R.FontRole.value, _R.TextAlignmentRole.value, _R.UserRole.value)
+_CELL_ROLES = frozenset((DISPLAY, TOOLTIP, DECORATION, FOREGROUND, BACKGROUND, FONT))
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -34,6 +55,9 @@ class Column:
     title: str  # source text, translated by the model
     sort: ColumnElement[Any] | None = None  # None: not sortable
     align_right: bool = False
+    # The id query's table has an index on (sort, id) and the sort column is NOT NULL: a big
+    # result sorted by it is read block by block through the index (window mode).
+    indexed: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,9 +73,87 @@ class IdDiff:
 
 @dataclass(frozen=True)
 class IdList:
-    ids: list[int]
+    """What the worker read: the whole id list (list mode) or a count and the first block."""
+
+    ids: list[int] | None  # None: window mode
     version: object  # changes when any shown row may have changed
     diff: IdDiff | None = None
+    count: int = 0  # window mode: rows in the result
+    bound: int | None = None  # window mode: the largest id when counted; later rows are not shown
+    first: list[int] = field(default_factory=list)  # window mode: the ids of the first block
+    positions: dict[int, int] = field(default_factory=dict)  # id -> row for the persistent indexes' ids
+    plan: _Plan | None = None  # window mode: the statements the rows were counted with
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """The statements of one filter and sort, built on the GUI thread, used on either thread."""
+
+    query: Select[Any]  # SELECT id ... WHERE filters, unordered
+    id_column: ColumnElement[Any]
+    sort: ColumnElement[Any] | None
+    descending: bool
+    block: int
+
+    def ordered(self, stmt: Select[Any] | None = None, *, reverse: bool = False) -> Select[Any]:
+        stmt = self.query if stmt is None else stmt
+        descending = self.descending != reverse
+        keys = []
+        if self.sort is not None:
+            key = self.sort.desc() if descending else self.sort.asc()
+            # NULLS LAST only where NULLs can occur: on a NOT NULL column it would keep SQLite
+            # (NULLs first in its indexes) and PostgreSQL from reading the order off the index.
+            if getattr(self.sort, "nullable", True):
+                key = key.nulls_first() if reverse else key.nulls_last()
+            keys.append(key)
+        keys.append(self.id_column.desc() if descending else self.id_column.asc())
+        return stmt.order_by(*keys)
+
+    def bounded(self, bound: int | None) -> Select[Any]:
+        return self.query if bound is None else self.query.where(self.id_column <= bound)
+
+    def block_ids(self, conn: Connection, window: "_Window", number: int) -> list[int]:
+        """The ids of one block, through the sort index from whichever end is nearer."""
+        start = number * self.block
+        end = min(start + self.block, window.count)
+        if start >= end:
+            return []
+        stmt = self.bounded(window.bound)
+        if start > window.count - end:  # nearer the end: read backwards
+            rows = conn.execute(self.ordered(stmt, reverse=True).limit(end - start).offset(window.count - end))
+            ids = [r[0] for r in rows]
+            ids.reverse()
+            return ids
+        return [r[0] for r in conn.execute(self.ordered(stmt).limit(end - start).offset(start))]
+
+    def locate(self, conn: Connection, window: "_Window", oid: int) -> int:
+        """Row of ``oid`` in window mode: how many rows precede it in the index order; -1: not shown."""
+        assert self.sort is not None
+        if window.bound is not None and oid > window.bound:
+            return -1
+        stmt = self.bounded(window.bound)
+        value = conn.execute(stmt.with_only_columns(self.sort, maintain_column_froms=True)
+                             .where(self.id_column == oid)).first()
+        if value is None:
+            return -1
+        key = tuple_(self.sort, self.id_column)
+        mark = tuple_(literal(value[0], self.sort.type), literal(oid, self.id_column.type))
+        before = key > mark if self.descending else key < mark
+        return int(conn.execute(stmt.where(before).with_only_columns(func.count(), maintain_column_froms=True))
+                   .scalar_one())
+
+    def contains(self, conn: Connection, window: "_Window", oid: int) -> bool:
+        if window.bound is not None and oid > window.bound:
+            return False
+        return conn.execute(self.bounded(window.bound).where(self.id_column == oid)).first() is not None
+
+
+@dataclass
+class _Window:
+    plan: _Plan
+    count: int
+    bound: int | None
+    blocks: dict[int, list[int]]  # block number -> ids of its rows
 
 
 class LazySqlModel(QAbstractTableModel):
@@ -60,6 +162,7 @@ class LazySqlModel(QAbstractTableModel):
     BLOCK = 200
     CACHE_LIMIT = 20_000
     MAX_DIFF_RUNS = 200  # beyond this many separate removals a reset is cheaper for the view
+    LIST_LIMIT = 50_000  # larger results sorted by an indexed column are windowed
 
     refreshed = Signal(bool)  # after each applied id list (sync or async); True if anything changed
     failed = Signal(str)
@@ -71,8 +174,9 @@ class LazySqlModel(QAbstractTableModel):
         super().__init__(parent)
         self.engine = engine
         self.worker = worker
-        self._ids: list[int] = []
-        self._generation = 0  # counts changes of _ids; a diff made against another one is stale
+        self._ids: list[int] | None = []
+        self._window: _Window | None = None
+        self._generation = 0  # counts changes of the rows; a diff made against another one is stale
         self._version: object = None
         self._cache: dict[int, Any] = {}
         self._sort_column = self.default_sort()[0]
@@ -98,33 +202,60 @@ class LazySqlModel(QAbstractTableModel):
     def cell(self, row: Any, key: str, role: int) -> Any:
         raise NotImplementedError
 
-    # --- id list -----------------------------------------------------------------------
-    def _ordered(self) -> Select[Any]:
-        stmt = self.id_query()
+    # --- queries -----------------------------------------------------------------------
+    def _sort_key(self) -> Column | None:
         column = self.columns[self._sort_column] if 0 <= self._sort_column < len(self.columns) else None
-        descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        keys = []
-        if column is not None and column.sort is not None:
-            keys.append((column.sort.desc() if descending else column.sort.asc()).nulls_last())
-        keys.append(self.id_column.desc() if descending else self.id_column.asc())
-        return stmt.order_by(*keys)
+        return column if column is not None and column.sort is not None else None
+
+    def _plan(self) -> _Plan:
+        column = self._sort_key()
+        return _Plan(self.id_query(), self.id_column, column.sort if column is not None else None,
+                     self._sort_order == Qt.SortOrder.DescendingOrder, self.BLOCK)
+
+    def _ordered(self) -> Select[Any]:
+        return self._plan().ordered()
+
+    def _windowable(self) -> bool:
+        column = self._sort_key()
+        return column is not None and column.indexed
 
     def _job(self, *, diff: bool = True):  # type: ignore[no-untyped-def]
         """The query as a closure built on the GUI thread, safe to run on the worker."""
-        stmt, version_stmt, engine = self._ordered(), self.version_query(), self.engine
-        # A copy (a few ms for a million ids): the GUI thread may change _ids meanwhile.
-        shown, base = (list(self._ids), self._generation) if diff else (None, 0)
-        max_runs = self.MAX_DIFF_RUNS
+        plan = self._plan()
+        list_stmt, version_stmt, engine = plan.ordered(), self.version_query(), self.engine
+        windowable, limit, block = self._windowable(), self.LIST_LIMIT, self.BLOCK
+        count_stmt = plan.query.with_only_columns(func.count(), maintain_column_froms=True)
+        max_stmt = plan.query.with_only_columns(func.max(self.id_column), maintain_column_froms=True)
+        # The rows that persistent indexes (selection, current row) point at: their new rows
+        # are looked up next to the query, not on the GUI thread.
+        wanted = self._persistent_ids() if diff else []
+        shown = list(self._ids) if diff and self._ids is not None else None  # a copy: _ids may change meanwhile
+        base, max_runs = self._generation, self.MAX_DIFF_RUNS
 
         def run() -> IdList:
             with engine.connect() as conn:
-                result = conn.execute(stmt)  # SQLAlchemy binds the parameters ...
+                version = tuple(conn.execute(version_stmt).one()) if version_stmt is not None else None
+                if windowable:
+                    count = conn.execute(count_stmt).scalar_one()
+                    if count > limit:
+                        bound = conn.execute(max_stmt).scalar()
+                        window = _Window(plan, count, bound, {})
+                        first = plan.block_ids(conn, window, 0)
+                        positions = {oid: plan.locate(conn, window, oid) for oid in wanted}
+                        return IdList(None, version, None, count, bound, first, positions, plan)
+                result = conn.execute(list_stmt)  # SQLAlchemy binds the parameters ...
                 # ... the ids come straight from the driver's cursor: a Row object per id costs
                 # about half a second per million ids (bench/ui_responsiveness.py).
                 ids = [row[0] for row in result.cursor]
                 result.close()
-                version = tuple(conn.execute(version_stmt).one()) if version_stmt is not None else None
-            return IdList(ids, version, _diff(shown, ids, base, max_runs) if shown is not None else None)
+            if shown is not None:
+                return IdList(ids, version, _diff(shown, ids, base, max_runs))
+            positions: dict[int, int] = {}
+            if wanted:
+                look = set(wanted)
+                where = {oid: row for row, oid in enumerate(ids) if oid in look}
+                positions = {oid: where.get(oid, -1) for oid in wanted}
+            return IdList(ids, version, None, positions=positions)
 
         return run
 
@@ -141,17 +272,28 @@ class LazySqlModel(QAbstractTableModel):
         self.worker.submit(job, lambda result: self._apply(result, reset=reset), self.failed.emit,
                            key=f"model-{id(self)}")
 
+    # --- applying a result -------------------------------------------------------------
+    def _install(self, result: IdList) -> None:
+        self._generation += 1
+        self._cache.clear()
+        self._version = result.version
+        if result.ids is not None:
+            self._ids, self._window = list(result.ids), None
+        else:
+            assert result.plan is not None
+            self._ids, self._window = None, _Window(result.plan, result.count, result.bound, {0: list(result.first)})
+
     def _apply(self, result: IdList, *, reset: bool) -> None:
-        ids = result.ids
         if reset:
             self.beginResetModel()
-            self._ids = list(ids)
-            self._generation += 1
-            self._cache.clear()
-            self._version = result.version
+            self._install(result)
             self.endResetModel()
             self.refreshed.emit(True)
             return
+        if result.ids is None or self._ids is None:
+            self._apply_window(result)
+            return
+        ids = result.ids
         diff = result.diff
         if diff is None or diff.base != self._generation:  # stale or none: work it out here
             diff = _diff(self._ids, ids, self._generation, self.MAX_DIFF_RUNS)
@@ -181,8 +323,51 @@ class LazySqlModel(QAbstractTableModel):
         self._invalidate_rows()
         self.refreshed.emit(True)
 
+    def _apply_window(self, result: IdList) -> None:
+        """A refresh or sort where the old or the new rows are windowed: one layout change."""
+        old, new = self._window, result
+        if (old is not None and new.ids is None and (old.count, old.bound) == (new.count, new.bound)
+                and old.blocks.get(0) == new.first and result.version == self._version
+                and self._sort_positions_unchanged(new)):
+            assert new.plan is not None
+            old.plan = new.plan  # e.g. sorted the other way round on a column of equal values
+            self.refreshed.emit(False)
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._cached_id(ix.row()) if ix.isValid() else None for ix in persistent]
+        self._install(result)
+        count = self.rowCount()
+        moved = []
+        for ix, oid in zip(persistent, ids):
+            if not ix.isValid():
+                moved.append(QModelIndex())
+                continue
+            row = result.positions.get(oid) if oid is not None else None
+            if row is None:
+                # Made while the signal was delivered (the header keeps row 0 of its resized
+                # columns, the selection model copies its own) or after the job was built: no
+                # COUNT query on the GUI thread for them; they keep their row number.
+                row = min(ix.row(), count - 1)
+            moved.append(self.index(row, ix.column()) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+        self.refreshed.emit(True)
+
+    def _sort_positions_unchanged(self, result: IdList) -> bool:
+        return all(self._row_of_cached(oid) == row for oid, row in result.positions.items())
+
+    def _row_of_cached(self, oid: int) -> int:
+        if self._window is None:
+            return self.row_of(oid)
+        for number, ids in self._window.blocks.items():
+            if oid in ids:
+                return number * self.BLOCK + ids.index(oid)
+        return -2  # unknown: treat as moved
+
     def _move_to(self, ids: list[int]) -> None:
         """Same ids, new order: a layout change that carries selections along."""
+        assert self._ids is not None
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         # Only the few rows with persistent indexes (selection, current) need their new row;
@@ -195,19 +380,61 @@ class LazySqlModel(QAbstractTableModel):
 
     def _invalidate_rows(self) -> None:
         self._cache.clear()
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self.columns) - 1))
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.columns) - 1))
 
     def invalidate_column(self, key: str) -> None:
         """Repaint one column, e.g. an age that grows with the clock; no SQL involved."""
         col = next((i for i, c in enumerate(self.columns) if c.key == key), -1)
-        if col >= 0 and self._ids:
-            last = self.index(len(self._ids) - 1, col)
+        if col >= 0 and self.rowCount():
+            last = self.index(self.rowCount() - 1, col)
             self.dataChanged.emit(self.index(0, col), last, [Qt.ItemDataRole.DisplayRole])
+
+    # --- window mode -------------------------------------------------------------------
+    def _persistent_ids(self) -> list[int]:
+        rows = {ix.row() for ix in self.persistentIndexList() if ix.isValid()}
+        ids = {self._id_at(row) for row in rows}  # a block read if one was evicted (rare)
+        return [oid for oid in ids if oid is not None]
+
+    def _cached_id(self, row: int) -> int | None:
+        """The id in ``row`` if known without SQL."""
+        if self._ids is not None:
+            return self._ids[row] if 0 <= row < len(self._ids) else None
+        assert self._window is not None
+        ids = self._window.blocks.get(row // self.BLOCK)
+        offset = row % self.BLOCK
+        return ids[offset] if ids is not None and offset < len(ids) else None
+
+    def _id_at(self, row: int) -> int | None:
+        if self._ids is not None:
+            return self._ids[row] if 0 <= row < len(self._ids) else None
+        window = self._window
+        assert window is not None
+        if not 0 <= row < window.count:
+            return None
+        number = row // self.BLOCK
+        if number not in window.blocks:
+            self._load_block(row)
+        ids = window.blocks.get(number, [])
+        offset = row % self.BLOCK
+        return ids[offset] if offset < len(ids) else None
+
+    def _locate(self, oid: int) -> int:
+        if self._ids is not None:
+            return self.row_of(oid)
+        assert self._window is not None
+        try:
+            with self.engine.connect() as conn:
+                return self._window.plan.locate(conn, self._window, oid)
+        except SQLAlchemyError as exc:
+            log.warning("could not locate a row: %s", exc)
+            return -1
 
     # --- rows --------------------------------------------------------------------------
     def _row(self, row: int) -> Any:
-        oid = self._ids[row]
+        oid = self._id_at(row)
+        if oid is None:
+            return None
         if oid not in self._cache:
             self._load_block(row)
         return self._cache.get(oid)
@@ -215,17 +442,32 @@ class LazySqlModel(QAbstractTableModel):
     def _load_block(self, row: int) -> None:
         if len(self._cache) >= self.CACHE_LIMIT:
             self._cache.clear()
-        start = row - row % self.BLOCK
-        wanted = [oid for oid in self._ids[start:start + self.BLOCK] if oid not in self._cache]
+            if self._window is not None:
+                self._window.blocks = {n: ids for n, ids in self._window.blocks.items() if n == 0}
+        number = row // self.BLOCK
+        window = self._window
         try:
             with self.engine.connect() as conn:
-                found = {r.id: r for r in conn.execute(self.rows_query(wanted))}
+                if window is not None:
+                    if number not in window.blocks:
+                        window.blocks[number] = window.plan.block_ids(conn, window, number)
+                    block = window.blocks[number]
+                else:
+                    assert self._ids is not None
+                    block = self._ids[number * self.BLOCK:(number + 1) * self.BLOCK]
+                wanted = [oid for oid in block if oid not in self._cache]
+                found = {r.id: r for r in conn.execute(self.rows_query(wanted))} if wanted else {}
         except SQLAlchemyError as exc:
             # Painting must not raise (it would raise again on every repaint): show the rows
             # empty, say why once, and let the next refresh try again.
             log.warning("could not read rows: %s", exc)
-            found = {}
             self.failed.emit(f"{type(exc).__name__}: {str(exc)[:200]}")
+            if window is not None:
+                window.blocks.setdefault(number, [])
+                wanted = []
+            else:
+                wanted = [oid for oid in block if oid not in self._cache]  # type: ignore[possibly-undefined]
+            found = {}
         self.block_loads += 1
         for oid in wanted:
             self._cache[oid] = found.get(oid)  # None: deleted meanwhile; the next refresh drops it
@@ -233,21 +475,50 @@ class LazySqlModel(QAbstractTableModel):
     def cached_rows(self) -> int:
         return len(self._cache)
 
+    def is_loaded(self, row: int) -> bool:
+        """True if the row's data is in memory (painting it costs no SQL)."""
+        oid = self._cached_id(row)
+        return oid is not None and oid in self._cache
+
+    def windowed(self) -> bool:
+        return self._window is not None
+
     def row_id(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        return self._id_at(row)
 
     def row_of(self, oid: int) -> int:
+        """The row of an id, -1 if not shown; in window mode a COUNT query (tens of ms)."""
+        if self._ids is None:
+            return self._locate(oid)
         try:
             return self._ids.index(oid)
         except ValueError:
             return -1
 
+    def contains(self, oid: int) -> bool:
+        if self._ids is not None:
+            return oid in self._ids
+        assert self._window is not None
+        try:
+            with self.engine.connect() as conn:
+                return self._window.plan.contains(conn, self._window, oid)
+        except SQLAlchemyError:
+            return False
+
     def ids(self) -> list[int]:
-        return list(self._ids)
+        """Every id in row order; in window mode this reads the whole list (expensive)."""
+        if self._ids is not None:
+            return list(self._ids)
+        assert self._window is not None
+        with self.engine.connect() as conn:
+            plan = self._window.plan
+            return [r[0] for r in conn.execute(plan.ordered(plan.bounded(self._window.bound)))]
 
     # --- Qt model interface ------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._ids)
+        if parent.isValid():
+            return 0
+        return len(self._ids) if self._ids is not None else self._window.count  # type: ignore[union-attr]
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
@@ -262,22 +533,19 @@ class LazySqlModel(QAbstractTableModel):
             return section + 1
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not (index.isValid() and 0 <= index.row() < len(self._ids) and 0 <= index.column() < len(self.columns)):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        r, c = index.row(), index.column()  # -1 for an invalid index
+        columns = self.columns
+        if r < 0 or c < 0 or c >= len(columns) or r >= self.rowCount():
             return None
-        if role == Qt.ItemDataRole.UserRole:
-            return self._ids[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
-                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole):
-            return None
-        row = self._row(index.row())
-        if row is None:
-            return None
-        return self.cell(row, column.key, role)
+        if role in _CELL_ROLES:
+            row = self._row(r)
+            return None if row is None else self.cell(row, columns[c].key, role)
+        if role == ALIGNMENT:
+            return _RIGHT if columns[c].align_right else _LEFT
+        if role == USER:
+            return self._id_at(r)
+        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

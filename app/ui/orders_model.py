@@ -7,23 +7,26 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from sqlalchemy import Engine, Select, func, or_, select
+from sqlalchemy import Engine, Select, func, select
 
 from app.store import schema
+from app.store.queries import like_pattern, order_search
 from app.ui import formatting as fmt
 from app.ui.db_worker import DbWorker
 from app.ui.icons import icon
-from app.ui.lazy_model import Column, LazySqlModel
+from app.ui.lazy_model import BACKGROUND, DECORATION, DISPLAY, FONT, FOREGROUND, TOOLTIP, Column, LazySqlModel
 
 ORDERS = schema.Order.__table__
 ACCOUNTS = schema.Account.__table__
 
 
+# indexed=True: schema.Order has an index on (column, id), so a large list sorted by it is read
+# block by block (lazy_model's window mode); the other columns sort the whole id list.
 ORDER_COLUMNS = (
-    Column("order_number", QT_TRANSLATE_NOOP("OrdersModel", "Order number"), ORDERS.c.order_number),
+    Column("order_number", QT_TRANSLATE_NOOP("OrdersModel", "Order number"), ORDERS.c.order_number, indexed=True),
     Column("channel", QT_TRANSLATE_NOOP("OrdersModel", "Channel"), ORDERS.c.channel),
     Column("account", QT_TRANSLATE_NOOP("OrdersModel", "Account"), ACCOUNTS.c.name),
-    Column("order_date", QT_TRANSLATE_NOOP("OrdersModel", "Order date"), ORDERS.c.order_date),
+    Column("order_date", QT_TRANSLATE_NOOP("OrdersModel", "Order date"), ORDERS.c.order_date, indexed=True),
     Column("customer", QT_TRANSLATE_NOOP("OrdersModel", "Customer"), ORDERS.c.customer_name),
     Column("total", QT_TRANSLATE_NOOP("OrdersModel", "Total"), ORDERS.c.total_minor, align_right=True),
     Column("status", QT_TRANSLATE_NOOP("OrdersModel", "Status"), ORDERS.c.status),
@@ -34,7 +37,7 @@ ORDER_COLUMNS = (
 BACKLOG_COLUMNS = ORDER_COLUMNS[:6] + (  # order number ... total, as in the orders table
     Column("hold_reason", QT_TRANSLATE_NOOP("OrdersModel", "Hold reason"), ORDERS.c.hold_reason),
     # How long the customer has been waiting; ascending order date = longest waiting first.
-    Column("age", QT_TRANSLATE_NOOP("OrdersModel", "Waiting for"), ORDERS.c.order_date),
+    Column("age", QT_TRANSLATE_NOOP("OrdersModel", "Waiting for"), ORDERS.c.order_date, indexed=True),
     Column("expected_release", QT_TRANSLATE_NOOP("OrdersModel", "Expected release"), ORDERS.c.expected_release),
     Column("flags", QT_TRANSLATE_NOOP("OrdersModel", "Flags"), ORDERS.c.flags),
 )
@@ -49,10 +52,7 @@ CANCELLED_FOREGROUND = QColor("#8a8a8a")
 RECYCLING_FOREGROUND = QColor("#1d6b3a")
 
 
-def like_pattern(text: str) -> str:
-    """User text as a LIKE pattern that matches anywhere; % and _ are taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+__all__ = ["OrdersModel", "like_pattern"]
 
 
 class OrdersModel(LazySqlModel):
@@ -104,10 +104,7 @@ class OrdersModel(LazySqlModel):
         if self._channel:
             stmt = stmt.where(ORDERS.c.channel == self._channel)
         if self._search:
-            pattern = like_pattern(self._search)
-            stmt = stmt.where(or_(ORDERS.c.order_number.ilike(pattern, escape="\\"),
-                                  ORDERS.c.customer_name.ilike(pattern, escape="\\"),
-                                  ORDERS.c.marketplace_id.ilike(pattern, escape="\\")))
+            stmt = stmt.where(order_search(self.engine, self._search))
         return stmt
 
     # --- queries -----------------------------------------------------------------------
@@ -119,20 +116,23 @@ class OrdersModel(LazySqlModel):
                 .where(ORDERS.c.id.in_(ids)))
 
     def version_query(self) -> Select[Any]:
-        return select(func.max(ORDERS.c.updated_at), func.count(ORDERS.c.id))
+        # Two scalar subqueries: max() reads the end of ix_orders_updated_at and SQLite counts
+        # a table without visiting it; together in one SELECT they were a 0.5 s scan of 1 M rows.
+        return select(select(func.max(ORDERS.c.updated_at)).scalar_subquery(),
+                      select(func.count()).select_from(ORDERS).scalar_subquery())
 
     # --- cells -------------------------------------------------------------------------
     def cell(self, row: Any, key: str, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return self._text(row, key)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             if key == "flags" and row.flags:
                 return fmt.flags_text(row.flags)
             if key in ("hold_reason", "age", "expected_release") and row.hold_reason:
                 return self.tr("Held since %1; expected release %2").replace(
                     "%1", fmt.datetime_text(row.held_since)).replace("%2", fmt.release_text(row.expected_release))
             return self._text(row, key) or None
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == DECORATION:
             if key == "flags" and "recycling_disposal" in fmt.flag_list(row.flags):
                 return icon("recycling")
             if key == "channel":
@@ -140,17 +140,17 @@ class OrdersModel(LazySqlModel):
             if key == "hold_reason" and row.hold_reason:
                 return icon("backlog")
             return None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND:
             if row.status == "cancelled":
                 return QBrush(CANCELLED_FOREGROUND)
             if key == "flags" and row.flags:
                 return QBrush(RECYCLING_FOREGROUND)
             return None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == BACKGROUND:
             if row.hold_reason and not self.backlog:
                 return QBrush(HELD_BACKGROUND)
             return None
-        if role == Qt.ItemDataRole.FontRole and key == "order_number":
+        if role == FONT and key == "order_number":
             return self._bold
         return None
 

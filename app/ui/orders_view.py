@@ -97,7 +97,8 @@ class OrdersView(QWidget):
             text = self.tr("%1 found").replace("%1", text)
         self.count_label.setText(text)
         self.count_changed.emit(n)
-        if changed and self.detail.order_id is not None and self.model.row_of(self.detail.order_id) >= 0:
+        # contains(), not row_of(): over a windowed million rows a position is a COUNT query.
+        if changed and self.detail.order_id is not None and self.model.contains(self.detail.order_id):
             self.detail.reload()
 
     def _selection_changed(self, *_args: QItemSelection) -> None:

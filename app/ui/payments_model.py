@@ -15,8 +15,8 @@ from app.store import schema
 from app.ui import formatting as fmt
 from app.ui.db_worker import DbWorker
 from app.ui.icons import icon
-from app.ui.lazy_model import Column, LazySqlModel
-from app.ui.orders_model import like_pattern
+from app.ui.lazy_model import DECORATION, DISPLAY, FOREGROUND, TOOLTIP, Column, LazySqlModel
+from app.store.queries import like_pattern
 
 RECEIPTS = schema.PaymentReceipt.__table__
 ORDERS = schema.Order.__table__
@@ -116,14 +116,15 @@ class PaymentsModel(LazySqlModel):
                 .select_from(_JOINED).where(RECEIPTS.c.id.in_(ids)))
 
     def version_query(self) -> Select[Any]:
-        return select(func.max(RECEIPTS.c.id), func.count(RECEIPTS.c.id))
+        return select(select(func.max(RECEIPTS.c.id)).scalar_subquery(),
+                      select(func.count()).select_from(RECEIPTS).scalar_subquery())
 
     def cell(self, row: Any, key: str, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == DISPLAY or role == TOOLTIP:
             return self._text(row, key)
-        if role == Qt.ItemDataRole.DecorationRole and key == "channel":
+        if role == DECORATION and key == "channel":
             return icon(f"channel:{row.channel}")
-        if role == Qt.ItemDataRole.ForegroundRole and row.kind == "refund" and key in ("kind", "amount"):
+        if role == FOREGROUND and row.kind == "refund" and key in ("kind", "amount"):
             return QBrush(REFUND_FOREGROUND)
         return None
 

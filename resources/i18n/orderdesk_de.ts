@@ -99,6 +99,18 @@ Demo-Daten liegen in einem eigenen Ordner und vermischen sich nie mit Ihren echt
         <translation>Geheimer Schlüssel</translation>
     </message>
     <message>
+        <source>Client key</source>
+        <translation>Client-Key</translation>
+    </message>
+    <message>
+        <source>Marketplace ID</source>
+        <translation>Marktplatz-ID</translation>
+    </message>
+    <message>
+        <source>Storefront</source>
+        <translation>Storefront</translation>
+    </message>
+    <message>
         <source>Edit account</source>
         <translation>Konto bearbeiten</translation>
     </message>
@@ -491,6 +503,14 @@ Seine Aufträge und Zahlungseingänge werden ebenfalls aus OrderDesk entfernt un
         <translation>Zahlung ausstehend</translation>
     </message>
     <message>
+        <source>Pending at the marketplace (not paid, no address)</source>
+        <translation>Beim Marktplatz ausstehend (nicht bezahlt, keine Adresse)</translation>
+    </message>
+    <message>
+        <source>Not yet released by the marketplace</source>
+        <translation>Vom Marktplatz noch nicht freigegeben</translation>
+    </message>
+    <message>
         <source>Recycling &amp; Entsorgung</source>
         <translation>Recycling &amp; Entsorgung</translation>
     </message>
@@ -585,6 +605,14 @@ Seine Aufträge und Zahlungseingänge werden ebenfalls aus OrderDesk entfernt un
     <message>
         <source>Fetching failed: %1. Orders fetched before the error are kept; the next fetch continues from there.</source>
         <translation>Abholung fehlgeschlagen: %1. Vor dem Fehler abgeholte Aufträge bleiben erhalten; die nächste Abholung setzt dort fort.</translation>
+    </message>
+    <message>
+        <source>quota %1: %2 of %3 left at %4/s</source>
+        <translation>Kontingent %1: %2 von %3 übrig bei %4/s</translation>
+    </message>
+    <message>
+        <source>about %1 s to finish</source>
+        <translation>noch etwa %1 s</translation>
     </message>
     <message>
         <source>Fetch cancelled by the user. Everything fetched so far is kept.</source>

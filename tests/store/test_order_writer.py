@@ -118,6 +118,11 @@ def test_migrations_match_the_models(app_ctx):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
+    def include_name(name, type_, parent_names) -> bool:  # type: ignore[no-untyped-def]
+        return not schema.is_search_object(name)  # dialect-specific, created by migration 0002 only
+
     with app_ctx.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), schema.Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False,
+                                                                       "include_name": include_name}),
+                                schema.Base.metadata)
     assert diff == []

@@ -49,7 +49,8 @@ def test_add_an_account_through_the_dialog(qtbot, ui_ctx, keyring_memory, sandbo
     view = make_view(qtbot, ui_ctx)
     dialog = view.add_account()
     assert dialog is not None and dialog.windowTitle() == "Add account"
-    assert [dialog.channel_box.itemText(i) for i in range(dialog.channel_box.count())] == ["OTTO Market"]
+    assert [dialog.channel_box.itemText(i) for i in range(dialog.channel_box.count())] == [
+        "OTTO Market", "Amazon", "eBay", "Kaufland", "Shopware 6"]  # every channel of the registry
     assert dialog.url_edit.text() == "https://api.otto.market"
     assert dialog.credential_edits["client_secret"].echoMode() == QLineEdit.EchoMode.Password
     assert dialog.credential_edits["client_id"].echoMode() == QLineEdit.EchoMode.Normal
