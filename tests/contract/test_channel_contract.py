@@ -31,10 +31,12 @@ pytestmark = pytest.mark.parametrize("channel", CHANNEL_NAMES)
 
 
 @pytest.fixture
-def market():
+def market(channel):
     from app.sandbox.server import SandboxServer
 
-    server = SandboxServer(port=0, seed=11, orders=60, rate_limit=None, release_delay=1800.0).start()
+    # Only the marketplace under test is seeded; the others start empty, which keeps each test cheap.
+    server = SandboxServer(port=0, seed=11, orders=60, rate_limit=None, release_delay=1800.0,
+                           seeded=[channel]).start()
     yield server
     server.stop()
 
