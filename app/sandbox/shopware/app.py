@@ -4,7 +4,7 @@ Paths are relative to the mount point (the server strips `/shopware`) exactly as
 relative to a real shop's URL: `/api/oauth/token`, `/api/search/order`,
 `/api/search-ids/order`; the `/api/v1`…`/api/v3` prefixes of Shopware <= 6.3 are accepted too.
 Request pipeline: tick the state machine -> scripted fault -> rate limit -> bearer check ->
-endpoint. See README.md beside this file for what is emulated and which switches exist.
+endpoint. See docs/SANDBOX.md ("Shopware 6 Admin API emulation") for what is emulated and which switches exist.
 """
 
 from __future__ import annotations
