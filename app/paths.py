@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "OrderDesk"
+
+
+def bundle_dir() -> Path | None:
+    """The folder of the installed (PyInstaller-frozen) build's data files, None when running from source.
+
+    A frozen build has no checkout around it; its resources and migrations lie in this folder
+    (``_internal`` next to the executable), where installer/orderdesk.spec puts them.
+    """
+    root = getattr(sys, "_MEIPASS", None)
+    return Path(root) if getattr(sys, "frozen", False) and root else None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ The translations are Qt Linguist sources in ``resources/i18n/orderdesk_<language
 (regenerated with scripts/update-translations.sh). Compiled ``.qm`` files are not kept in the
 repository: the first start compiles them with the ``lrelease`` that ships with PySide6 into the
 cache folder, and again whenever a ``.ts`` file is newer than its ``.qm``. Without lrelease the
-app runs in English and logs a warning; translations never stop it from starting.
+app runs in English and logs a warning; translations never stop it from starting. An installed
+build has no lrelease: installer/build.py compiles the ``.qm`` files at build time and ships them
+without their ``.ts`` sources, and those are used as they are.
 
 The language: the choice saved under ``ui/language`` in the settings file (Administration tab),
 otherwise German when the locale is German, otherwise English.
@@ -24,7 +26,7 @@ import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 import app as app_package
-from app.paths import APP_NAME, AppPaths
+from app.paths import APP_NAME, AppPaths, bundle_dir
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +39,14 @@ _installed: list[QTranslator] = []
 
 
 def resources_dir() -> Path:
-    """``$ORDERDESK_RESOURCES`` (set by an installer), else ``resources/`` of the checkout."""
+    """``$ORDERDESK_RESOURCES`` (set by an installer), else the installed build's ``resources/``,
+    else ``resources/`` of the checkout."""
     env = os.environ.get("ORDERDESK_RESOURCES")
     if env:
         return Path(env).expanduser()
+    bundle = bundle_dir()
+    if bundle is not None:
+        return bundle / "resources"
     return Path(app_package.__file__).resolve().parents[1] / "resources"
 
 
@@ -104,7 +110,9 @@ def compiled_translation(language: str) -> Path | None:
     """
     ts = translations_dir() / f"orderdesk_{language}.ts"
     if not ts.is_file():
-        return None
+        # An installed build ships the compiled file only (see the module docstring).
+        shipped = ts.with_suffix(".qm")
+        return shipped if shipped.is_file() else None
     qm = cache_dir() / f"orderdesk_{language}.qm"
     stamp = qm.with_name(f"{qm.name}.source")
     try:

@@ -48,6 +48,8 @@ def _application() -> QApplication:
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QApplication.setOrganizationName(APP_NAME)
+    # Matches installer/linux/orderdesk.desktop, so Wayland shells show the menu entry's icon.
+    QGuiApplication.setDesktopFileName("orderdesk")
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
