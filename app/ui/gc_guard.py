@@ -10,14 +10,17 @@ thread collects with the same thresholds. The same approach is used by pyqtgraph
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QObject, QTimer
 
 
 class MainThreadGarbageCollector(QObject):
-    def __init__(self, interval_ms: int = 500, parent: QObject | None = None) -> None:
+    def __init__(self, interval_ms: int = 500, parent: QObject | None = None, full_interval: float = 60.0) -> None:
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
+        self.full_interval = full_interval
+        self._last_full = time.monotonic()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.collect)
@@ -43,6 +46,19 @@ class MainThreadGarbageCollector(QObject):
         generation = 0
         if counts[1] > self.thresholds[1]:
             generation = 1
-            if counts[2] > self.thresholds[2]:
+            if counts[2] > self.thresholds[2] and self._full_collection_due():
                 generation = 2
         gc.collect(generation)
+
+    def _full_collection_due(self) -> bool:
+        """A full collection walks every object in the process and blocks the window for as long
+        (hundreds of milliseconds once a million-row view and a fetch are in memory). CPython
+        itself only runs one when the oldest generation has grown by a quarter; a fetch
+        allocates so much that the plain threshold would trigger one every few seconds. Young
+        garbage is still collected at once; the rare cycles that reach the oldest generation
+        wait at most ``full_interval`` seconds."""
+        now = time.monotonic()
+        if now - self._last_full < self.full_interval:
+            return False
+        self._last_full = now
+        return True

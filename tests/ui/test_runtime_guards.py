@@ -41,3 +41,31 @@ def test_installed_pyside_keeps_none_and_true_alive(qapp):
         emitter.ping.emit()
     after = (sys.getrefcount(True), sys.getrefcount(None))
     assert after[0] >= before[0] - 5 and after[1] >= before[1] - 5
+
+
+def test_full_collections_are_rationed_young_ones_are_not(qtbot):
+    """A fetch allocates enough to cross the oldest generation's threshold every few seconds;
+    each full pass over a big heap blocks the window, so the timer runs one at most every
+    ``full_interval`` seconds while young garbage is still freed at once."""
+    collector = MainThreadGarbageCollector(interval_ms=10, full_interval=3600).start()
+    try:
+        full_before = gc.get_stats()[2]["collections"]
+        young_before = gc.get_stats()[0]["collections"]
+        for _ in range(200):  # enough young collections to make a full one due (10 x 10)
+            for _ in range(2000):
+                a: list = []
+                a.append(a)
+            qtbot.wait(12)
+        assert gc.get_stats()[0]["collections"] > young_before
+        assert gc.get_stats()[2]["collections"] == full_before  # rationed: none within the hour
+        collector.full_interval = 0
+        for _ in range(100):
+            for _ in range(2000):
+                a = []
+                a.append(a)
+            qtbot.wait(12)
+            if gc.get_stats()[2]["collections"] > full_before:
+                break
+        assert gc.get_stats()[2]["collections"] > full_before  # and still runs when due
+    finally:
+        collector.stop()
