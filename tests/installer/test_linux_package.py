@@ -408,9 +408,23 @@ def test_upgrade_over_an_older_version_runs_new_migrations_and_keeps_the_data(
     db.close()
 
 
+@pytest.fixture
+def empty_pg(pg_database: str) -> str:
+    """The session's PostgreSQL database with an empty schema: other tests leave data behind."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_database, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return pg_database
+
+
 @pytest.mark.postgres
-def test_built_binary_migrates_a_shared_postgresql_database(built: Build, pg_database: str, tmp_path: Path):
+def test_built_binary_migrates_a_shared_postgresql_database(built: Build, empty_pg: str, tmp_path: Path):
     """The PostgreSQL driver is chosen by the URL at run time, so the bundle must carry it anyway."""
+    pg_database = empty_pg
     env = user_env(tmp_path / "home", ORDERDESK_DATABASE_URL=pg_database)
     assert json.loads(run([built.binary, "accounts", "list", "--json"], env=env).stdout) == []
     from alembic.script import ScriptDirectory
