@@ -8,24 +8,18 @@ are split here; what cannot be split stays whole in `street` rather than being g
 
 from __future__ import annotations
 
-import re
+from app.domain import addresses
 
-# "Musterweg 7a", "Straße des 17. Juni 135", "Am Markt 1-3", "Hauptstr. 5 b", "Weg 12/14"
-_NUMBER_LAST = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s?[a-zA-Z]?(?:\s?[-/]\s?\d+\s?[a-zA-Z]?)?)$")
 # "12 Rue de la Paix", "221B Baker Street" (French, British, US style)
-_NUMBER_FIRST = re.compile(r"^(?P<number>\d+[a-zA-Z]?)\s+(?P<street>\D.*)$")
+_NUMBER_FIRST = r"^(?P<number>\d+[a-zA-Z]?)\s+(?P<street>\D.*)$"
 
 
 def split_street(line: str) -> tuple[str, str]:
-    """(street, house number); ("Packstation", "104") is fine too, the number is what counts."""
-    text = " ".join(line.split())
-    match = _NUMBER_LAST.match(text)
-    if match and match["street"].strip(" ,"):
-        return match["street"].strip(" ,"), match["number"].replace(" ", "")
-    match = _NUMBER_FIRST.match(text)
-    if match:
-        return match["street"].strip(" ,"), match["number"]
-    return text, ""
+    """(street, house number) of "Musterweg 7a", "Straße des 17. Juni 135", "Am Markt 1-3",
+    "Hauptstr. 5 b" (-> "5b"), "Weg 12/14" or "12 Rue de la Paix"; ("Packstation", "104") is
+    fine too, the number is what counts."""
+    return addresses.split_street(line, number=addresses.HOUSE_NUMBER_ONE_RANGE, separator=r"\s*",
+                                  number_first=_NUMBER_FIRST, needs_letter=False, compact=True)
 
 
 def split_name(name: str) -> tuple[str, str]:

@@ -10,8 +10,6 @@ session renews the token once and repeats the request.
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -19,10 +17,10 @@ import httpx
 
 from app.channels.errors import AuthError, PermanentError, TransientError
 from app.channels.http import RateLimiter
+from app.channels.tokens import CachedToken
 
 LWA_PRODUCTION_URL = "https://api.amazon.com/auth/o2/token"
 RDT_PATH = "/tokens/2021-03-01/restrictedDataToken"
-RENEW_EARLY = 60  # seconds: renew a token this long before Amazon would reject it
 # What getOrders may reveal with the RDT: one token for every order of the fetch.
 ORDERS_PII = [{"method": "GET", "path": "/orders/v0/orders", "dataElements": ["buyerInfo", "shippingAddress"]}]
 
@@ -53,28 +51,12 @@ def token_rejected(response: httpx.Response) -> bool:
     return response.status_code == 403 and error_code(response) == "Unauthorized"
 
 
-class _CachedToken:
-    """A token and when to stop using it, guarded for the prefetch thread."""
+class _CachedToken(CachedToken):
+    """A token and when to stop using it, guarded for the prefetch thread; sent without a
+    scheme in `x-amz-access-token`."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._token: str | None = None
-        self._renew_at = 0.0
-        self.requests_sent = 0
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._token = None
-
-    def header(self, client: httpx.Client) -> dict[str, str]:
-        with self._lock:
-            if self._token is None or time.monotonic() >= self._renew_at:
-                self._token, lifetime = self._fetch(client)
-                self._renew_at = time.monotonic() + max(0, lifetime - RENEW_EARLY)
-            return {"x-amz-access-token": self._token}
-
-    def _fetch(self, client: httpx.Client) -> tuple[str, int]:
-        raise NotImplementedError
+    header_name = "x-amz-access-token"
+    prefix = ""
 
 
 class LwaToken(_CachedToken):

@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.channels.fields import MappingError, field_path, read_date, read_text, read_whole
 from app.domain.money import MoneyError, is_currency_code, to_minor
 
-
-class MappingError(ValueError):
-    """The order cannot be read; the message names the field and the problem."""
+__all__ = ["Fields", "MappingError"]
 
 
 class Fields:
@@ -26,47 +25,23 @@ class Fields:
         self.where = where  # "" for the order itself, else "OrderItems[1]" and the like
 
     def path(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
+        return field_path(self.where, key)
 
     def text(self, key: str, *, required: bool = True, limit: int = 200) -> str:
-        value = self.obj.get(key)
-        if value is None:
-            if required:
-                raise MappingError(f"{self.path(key)} is missing")
-            return ""
-        if not isinstance(value, str):
-            raise MappingError(f"{self.path(key)} should be text but is {type(value).__name__}")
-        if len(value) > limit:
-            raise MappingError(f"{self.path(key)} is {len(value)} characters long (at most {limit} expected)")
-        if required and not value.strip():
-            raise MappingError(f"{self.path(key)} is empty")
-        return value
+        return read_text(self.obj.get(key), self.path(key), required=required, limit=limit)
 
     def child(self, key: str) -> Fields | None:
         value = self.obj.get(key)
         return None if value is None else Fields(value, self.path(key))
 
     def date(self, key: str) -> datetime:
-        text = self.text(key, limit=40)
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise MappingError(f"{self.path(key)} is not a date: {text!r}") from None
-        if parsed.tzinfo is None:
-            raise MappingError(f"{self.path(key)} has no time zone: {text!r}")
-        return parsed
+        return read_date(self.text(key, limit=40), self.path(key))
 
     def count(self, key: str, *, required: bool = True, limit: int = 100_000) -> int:
         value = self.obj.get(key)
         if value is None and not required:
             return 0
-        if value is None:
-            raise MappingError(f"{self.path(key)} is missing")
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise MappingError(f"{self.path(key)} should be a whole number but is {type(value).__name__}")
-        if not 0 <= value <= limit:
-            raise MappingError(f"{self.path(key)} is {value} (0 to {limit} expected)")
-        return value
+        return read_whole(value, self.path(key), 0, limit)
 
     def money(self, key: str, currency: str | None) -> tuple[int, str] | None:
         """(minor units, currency) of a Money field, None when absent; `currency` set means

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import re
 
-# A house number: digits, an optional letter, optional ranges or Austrian stair/door parts.
-_NUMBER = r"\d+\s?[A-Za-z]?(?:\s?[-/]\s?\d+\s?[A-Za-z]?)*"
-_NUMBER_LAST = re.compile(rf"^(?P<street>.*?\D)[\s,]*(?P<number>{_NUMBER})$")
-_NUMBER_FIRST = re.compile(rf"^(?P<number>{_NUMBER})[\s,]+(?P<street>\D.*)$")
-_ONLY_NUMBER = re.compile(rf"^{_NUMBER}$")
+from app.domain import addresses
+from app.domain.addresses import HOUSE_NUMBER
+
+_NUMBER_FIRST = rf"^(?P<number>{HOUSE_NUMBER})[\s,]+(?P<street>\D.*)$"
+_ONLY_NUMBER = re.compile(rf"^{HOUSE_NUMBER}$")
 
 
 def split_street(line1: str, line2: str = "") -> tuple[str, str, str]:
     """(street, house number, addition) from eBay's addressLine1/addressLine2."""
     line1, line2 = " ".join(line1.split()), " ".join(line2.split())
-    for pattern in (_NUMBER_LAST, _NUMBER_FIRST):
-        match = pattern.match(line1)
-        if match and any(c.isalpha() for c in match["street"]):
-            return match["street"].strip(" ,"), match["number"], line2
+    street, number = addresses.split_street(line1, number_first=_NUMBER_FIRST)
+    if number:
+        return street, number, line2
     if line2 and _ONLY_NUMBER.match(line2):  # "Musterweg" / "7a": the number went into line 2
         return line1, line2, ""
     return line1, "", line2

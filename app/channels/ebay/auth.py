@@ -11,7 +11,6 @@ is no longer valid. The token endpoint has its own daily quota, paced by its own
 from __future__ import annotations
 
 import base64
-import threading
 import time
 from typing import Callable
 
@@ -19,6 +18,7 @@ import httpx
 
 from app.channels.errors import AuthError, PermanentError, TransientError
 from app.channels.http import RateLimiter
+from app.channels.tokens import CachedToken
 
 TOKEN_PATH = "/identity/v1/oauth2/token"
 FULFILLMENT_SCOPE = "https://api.ebay.com/oauth/api_scope/sell.fulfillment"
@@ -33,30 +33,23 @@ REFUSALS = {
 }
 
 
-class EbayUserToken:
+class EbayUserToken(CachedToken):
     """TokenSource for HttpSession: `header()` gives a valid bearer header, `invalidate()` forgets it."""
 
     def __init__(self, client_id: str, client_secret: str, refresh_token: str, *, limiter: RateLimiter,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        super().__init__()
         basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
         self._headers = {"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"}
         self._form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "scope": FULFILLMENT_SCOPE}
         self._limiter = limiter
         self._sleep = sleep
-        self._held: tuple[str, float] | None = None  # (token, monotonic time to renew it)
-        self._lock = threading.Lock()
-        self.requests_sent = 0
 
     def invalidate(self) -> None:
-        self._held = None  # one assignment: safe without the lock
+        self._token = None  # one assignment: safe without the lock
 
-    def header(self, client: httpx.Client) -> dict[str, str]:
-        with self._lock:  # one renewal at a time
-            held = self._held
-            if held is None or time.monotonic() >= held[1]:
-                token, lifetime = self._fetch(client)
-                held = self._held = (token, time.monotonic() + max(0.0, lifetime - RENEW_EARLY))
-            return {"Authorization": f"Bearer {held[0]}"}
+    def usable_for(self, lifetime: float) -> float:
+        return max(0.0, lifetime - RENEW_EARLY)
 
     def _fetch(self, client: httpx.Client) -> tuple[str, float]:
         self._limiter.acquire(self._sleep)

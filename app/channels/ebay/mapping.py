@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from app.channels.ebay.address import split_name, split_street
+from app.channels.fields import MappingError, as_object, field_path, read_date, read_text, read_whole
 from app.domain.countries import to_alpha2
 from app.domain.money import MoneyError, is_currency_code, to_minor
 from app.domain.orders import Address, Channel, Charge, HoldReason, LineStatus, Order, OrderLine
@@ -35,10 +36,6 @@ MAX_QUANTITY = 100_000
 MAX_TEXT = 2000
 
 
-class MappingError(ValueError):
-    """The order cannot be read; the message names the field and the problem."""
-
-
 class Fields:
     """One JSON object of an order, read strictly. Knows its own path, so every complaint names
     the field in full ("fulfillmentStartInstructions[0].shippingStep.shipTo.fullName is missing")."""
@@ -46,28 +43,20 @@ class Fields:
     __slots__ = ("_data", "_path")
 
     def __init__(self, data: Any, path: str = "") -> None:
-        if not isinstance(data, dict):
-            raise MappingError(f"{path or 'the order'} should be an object but is {type(data).__name__}")
-        self._data: dict[str, Any] = data
+        self._data: dict[str, Any] = as_object(data, path)
         self._path = path
 
     def name(self, key: str) -> str:
-        return f"{self._path}.{key}" if self._path else key
+        return field_path(self._path, key)
 
     def has(self, key: str) -> bool:
         return self._data.get(key) is not None
 
     def text(self, key: str, *, required: bool = True, limit: int = 200) -> str:
         value = self._data.get(key)
-        if value is None or (required and isinstance(value, str) and not value.strip()):
-            if required:
-                raise MappingError(f"{self.name(key)} is {'missing' if value is None else 'empty'}")
-            return ""
-        if not isinstance(value, str):
-            raise MappingError(f"{self.name(key)} should be text but is {type(value).__name__}")
-        if len(value) > limit:
-            raise MappingError(f"{self.name(key)} is {len(value)} characters long (at most {limit} expected)")
-        return value
+        if required and isinstance(value, str) and not value.strip():  # blank: "empty" even when too long
+            raise MappingError(f"{self.name(key)} is empty")
+        return read_text(value, self.name(key), required=required, limit=limit)
 
     def child(self, key: str, *, required: bool = True) -> Fields | None:
         value = self._data.get(key)
@@ -93,24 +82,10 @@ class Fields:
         return value
 
     def date(self, key: str) -> datetime:
-        value = self.text(key, limit=40)
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise MappingError(f"{self.name(key)} is not a date: {value!r}") from None
-        if parsed.tzinfo is None:
-            raise MappingError(f"{self.name(key)} has no time zone: {value!r}")
-        return parsed
+        return read_date(self.text(key, limit=40), self.name(key))
 
     def count(self, key: str, high: int) -> int:
-        value = self._data.get(key)
-        if value is None:
-            raise MappingError(f"{self.name(key)} is missing")
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise MappingError(f"{self.name(key)} should be a whole number but is {type(value).__name__}")
-        if not 1 <= value <= high:
-            raise MappingError(f"{self.name(key)} is {value} (1 to {high} expected)")
-        return value
+        return read_whole(self._data.get(key), self.name(key), 1, high)
 
     def amount(self, key: str, currency: str | None = None, *, required: bool = True, signed: bool = False) -> int:
         """An Amount in minor units; with `currency`, it must be in the order's currency."""

@@ -11,11 +11,12 @@ the seller is paid for a unit, so there is nothing to map.)
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from app.channels.fields import MappingError, read_text
+from app.domain import addresses
 from app.domain.countries import to_alpha2
 from app.domain.money import MAX_AMOUNT_MINOR, is_currency_code
 from app.domain.orders import Address, Channel, Charge, HoldReason, LineStatus, Order, OrderLine
@@ -36,12 +37,6 @@ PROGRESS = {"open": 0, "need_to_be_sent": 1, "sent": 2, "sent_and_autopaid": 3, 
             "returned_paid": 6, "cancelled": 7}  # fmt: skip
 MAX_UNITS = 999  # keeps the progress tie-break below one second (999 * 7 microseconds)
 MAX_TEXT = 2000
-# "Musterweg 7a", "Am Markt 3-5", "Straße des 17. Juni 12 b": the trailing number is the house number.
-_HOUSE_NUMBER = re.compile(r"^(?P<street>.*?\S)\s+(?P<number>\d+\s?[a-zA-Z]?(?:\s?[-/]\s?\d+\s?[a-zA-Z]?)?)$")
-
-
-class MappingError(ValueError):
-    """The order cannot be read; the message names the field and the problem."""
 
 
 def _text(obj: dict[str, Any], key: str, where: str, *, required: bool = True, limit: int = 200) -> str:
@@ -53,17 +48,7 @@ def _text(obj: dict[str, Any], key: str, where: str, *, required: bool = True, l
 
 def _text_problem(value: object, key: str, where: str, required: bool, limit: int) -> str:
     """The slow path of _text: an optional null, or the error naming the field."""
-    if value is None:
-        if required:
-            raise MappingError(f"{where}{key} is missing")
-        return ""
-    if not isinstance(value, str):
-        raise MappingError(f"{where}{key} should be text but is {type(value).__name__}")
-    if len(value) <= limit and (not required or value.strip()):
-        return str(value)
-    if len(value) > limit:
-        raise MappingError(f"{where}{key} is {len(value)} characters long (at most {limit} expected)")
-    raise MappingError(f"{where}{key} is empty")
+    return read_text(value, f"{where}{key}", required=required, limit=limit)
 
 
 def _whole(obj: dict[str, Any], key: str, where: str, *, low: int = 0, high: int = MAX_AMOUNT_MINOR) -> int:
@@ -101,8 +86,9 @@ def split_street(street: str, house_number: str) -> tuple[str, str]:
     """Buyers sometimes type the house number into the street line and leave its field empty."""
     if house_number.strip():
         return street.strip(), house_number.strip()
-    found = _HOUSE_NUMBER.match(street.strip())
-    return (found["street"], found["number"]) if found else (street.strip(), "")
+    # "Musterweg 7a", "Am Markt 3-5", "Straße des 17. Juni 12 b": the trailing number is the house number.
+    return addresses.split_street(street, number=addresses.HOUSE_NUMBER_ONE_RANGE, street_end=r"\S",
+                                  separator=r"\s+", needs_letter=False, collapse=False, tidy=str)
 
 
 def parse_address(raw: object, where: str, email: str = "") -> Address | None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from typing import Any, Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,6 +10,7 @@ import httpx
 
 from app.channels.errors import AuthError, PermanentError, TransientError
 from app.channels.http import HttpSession
+from app.channels.tokens import CachedToken
 
 PAGE_LIMIT = 128  # OTTO's maximum
 
@@ -33,27 +32,13 @@ def describe_otto_error(response: httpx.Response) -> str:
     return ""
 
 
-class OttoToken:
+class OttoToken(CachedToken):
     """Client-credentials bearer token, renewed a minute before it expires or after a 401."""
 
     def __init__(self, client_id: str, client_secret: str) -> None:
+        super().__init__()
         self._form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret,
                       "scope": "orders receipts shipments"}
-        self._token: str | None = None
-        self._expires = 0.0
-        self._lock = threading.Lock()
-        self.requests_sent = 0
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._token = None
-
-    def header(self, client: httpx.Client) -> dict[str, str]:
-        with self._lock:
-            if self._token is None or time.monotonic() > self._expires:
-                self._token, ttl = self._fetch(client)
-                self._expires = time.monotonic() + max(0, ttl - 60)
-            return {"Authorization": f"Bearer {self._token}"}
 
     def _fetch(self, client: httpx.Client) -> tuple[str, int]:
         self.requests_sent += 1

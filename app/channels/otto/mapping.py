@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from app.channels.fields import MappingError, read_date, read_object, read_text
 from app.domain.countries import to_alpha2
 from app.domain.money import MoneyError, is_currency_code, to_minor
 from app.domain.orders import Address, Channel, Charge, Flag, HoldReason, LineStatus, Order, OrderLine
@@ -29,34 +30,12 @@ RELEASE_AFTER = timedelta(minutes=35)
 RELEASE_AFTER_PREPAYMENT = timedelta(days=14)
 
 
-class MappingError(ValueError):
-    """The order cannot be read; the message names the field and the problem."""
-
-
 def _str(obj: dict[str, Any], key: str, where: str, *, required: bool = True, limit: int = 200) -> str:
-    value = obj.get(key)
-    if value is None:
-        if required:
-            raise MappingError(f"{where}{key} is missing")
-        return ""
-    if not isinstance(value, str):
-        raise MappingError(f"{where}{key} should be text but is {type(value).__name__}")
-    if len(value) > limit:
-        raise MappingError(f"{where}{key} is {len(value)} characters long (at most {limit} expected)")
-    if required and not value.strip():
-        raise MappingError(f"{where}{key} is empty")
-    return value
+    return read_text(obj.get(key), f"{where}{key}", required=required, limit=limit)
 
 
 def _obj(obj: dict[str, Any], key: str, where: str, *, required: bool = True) -> dict[str, Any] | None:
-    value = obj.get(key)
-    if value is None:
-        if required:
-            raise MappingError(f"{where}{key} is missing")
-        return None
-    if not isinstance(value, dict):
-        raise MappingError(f"{where}{key} should be an object but is {type(value).__name__}")
-    return value
+    return read_object(obj.get(key), f"{where}{key}", required=required)
 
 
 def _date(obj: dict[str, Any], key: str, where: str, *, required: bool = True) -> datetime | None:
@@ -65,13 +44,7 @@ def _date(obj: dict[str, Any], key: str, where: str, *, required: bool = True) -
         return None
     if not isinstance(value, str):
         raise MappingError(f"{where}{key} is missing" if value is None else f"{where}{key} should be a date")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise MappingError(f"{where}{key} is not a date: {value[:40]!r}") from None
-    if parsed.tzinfo is None:
-        raise MappingError(f"{where}{key} has no time zone: {value[:40]!r}")
-    return parsed
+    return read_date(value, f"{where}{key}")
 
 
 def _amount(obj: dict[str, Any], key: str, where: str) -> tuple[int, str]:

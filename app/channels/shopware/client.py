@@ -7,7 +7,6 @@ this module only knows Shopware's paths, its error envelope and its token endpoi
 from __future__ import annotations
 
 import json
-import threading
 import time
 from typing import Any, Callable
 
@@ -15,6 +14,7 @@ import httpx
 
 from app.channels.errors import AuthError, PermanentError, TransientError
 from app.channels.http import HttpSession, RateLimiter, retry_after_seconds
+from app.channels.tokens import CachedToken
 
 TOKEN_PATH = "/api/oauth/token"
 SEARCH_PATH = "/api/search/order"
@@ -46,7 +46,7 @@ def describe_shopware_error(response: httpx.Response) -> str:
     return f": {text[:200]}" if text else ""
 
 
-class ShopwareToken:
+class ShopwareToken(CachedToken):
     """The integration's client_credentials bearer token (TokenSource of HttpSession).
 
     Kept for its whole lifetime (10 minutes) and renewed shortly before it runs out or when
@@ -56,27 +56,14 @@ class ShopwareToken:
 
     def __init__(self, client_id: str, client_secret: str, limiter: RateLimiter,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(clock=clock)
         self._body = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
         self.limiter = limiter
         self._sleep = sleep
-        self._clock = clock
-        self._token: str | None = None
-        self._renew_at = 0.0
-        self._lock = threading.Lock()
-        self.requests_sent = 0
         self.issued = 0
 
-    def invalidate(self) -> None:
-        with self._lock:
-            self._token = None
-
-    def header(self, client: httpx.Client) -> dict[str, str]:
-        with self._lock:
-            if self._token is None or self._clock() >= self._renew_at:
-                token, ttl = self._fetch(client)
-                self._token = token
-                self._renew_at = self._clock() + ttl - min(60.0, ttl / 10)  # renew a little early
-            return {"Authorization": f"Bearer {self._token}"}
+    def usable_for(self, lifetime: float) -> float:
+        return lifetime - min(60.0, lifetime / 10)  # renew a little early
 
     def _fetch(self, client: httpx.Client) -> tuple[str, float]:
         for attempt in range(TOKEN_429_RETRIES + 1):

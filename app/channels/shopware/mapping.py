@@ -18,6 +18,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from app.channels.fields import MappingError, as_object, field_path, read_number, read_text
 from app.channels.shopware.street import split_street
 from app.domain.countries import to_alpha2
 from app.domain.money import MoneyError, is_currency_code, to_minor
@@ -46,10 +47,6 @@ MAX_TEXT = 2000
 PREPAYMENT_TERM = timedelta(days=7)
 
 
-class MappingError(ValueError):
-    """The order cannot be read; the message names the field and the problem."""
-
-
 def parse_stamp(value: object) -> datetime | None:
     """A Shopware timestamp: ISO-8601 with offset, or an aggregation's 'Y-m-d H:i:s.v' (UTC)."""
     if not isinstance(value, str) or not value:
@@ -67,27 +64,14 @@ class Node:
     __slots__ = ("data", "where")
 
     def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, dict):
-            raise MappingError(f"{where or 'the order'} should be an object but is {type(data).__name__}")
-        self.data = data
+        self.data = as_object(data, where)
         self.where = where
 
     def _path(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
+        return field_path(self.where, key)
 
     def text(self, key: str, *, required: bool = True, limit: int = 200) -> str:
-        value = self.data.get(key)
-        if value is None or (value == "" and not required):
-            if required:
-                raise MappingError(f"{self._path(key)} is missing")
-            return ""
-        if not isinstance(value, str):
-            raise MappingError(f"{self._path(key)} should be text but is {type(value).__name__}")
-        if len(value) > limit:
-            raise MappingError(f"{self._path(key)} is {len(value)} characters long (at most {limit} expected)")
-        if required and not value.strip():
-            raise MappingError(f"{self._path(key)} is empty")
-        return value
+        return read_text(self.data.get(key), self._path(key), required=required, limit=limit)
 
     def enum(self, key: str, allowed: frozenset[str]) -> str:
         value = self.data.get(key)
@@ -97,11 +81,7 @@ class Node:
         return value  # type: ignore[no-any-return]
 
     def number(self, key: str) -> float | int:
-        value = self.data.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            shown = "missing" if value is None else f"{type(value).__name__} {str(value)[:20]!r}"
-            raise MappingError(f"{self._path(key)} should be a number but is {shown}")
-        return value
+        return read_number(self.data.get(key), self._path(key))
 
     def count(self, key: str) -> int:
         value = self.number(key)

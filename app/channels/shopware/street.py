@@ -7,21 +7,12 @@ The house number is the trailing number with an optional letter and ranges or su
 
 from __future__ import annotations
 
-import re
+from app.domain import addresses
 
-_LINE = re.compile(
-    r"^(?P<street>.*?\S)[\s,]*"
-    r"(?P<number>\d+(?:\s?[A-Za-z])?(?:\s?[-/]\s?\d+(?:\s?[A-Za-z])?)*)$"
-)
+_NUMBER = r"\d+(?:\s?[A-Za-z])?(?:\s?[-/]\s?\d+(?:\s?[A-Za-z])?)*"
 
 
 def split_street(line: str) -> tuple[str, str]:
-    """(street, house number); ("Musterweg", "7a") for "Musterweg 7a", (line, "") without a number."""
-    text = " ".join(line.split())
-    match = _LINE.match(text)
-    if match is None:
-        return text, ""
-    street = match["street"].rstrip(" ,")
-    if not any(char.isalpha() for char in street):  # "123": a number alone is no street
-        return text, ""
-    return street, match["number"]
+    """(street, house number); ("Musterweg", "7a") for "Musterweg 7a", (line, "") without a number.
+    A number alone ("123") is no street."""
+    return addresses.split_street(line, number=_NUMBER, street_end=r"\S", tidy=lambda street: street.rstrip(" ,"))

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.sandbox.otto.catalog import Product, build_addresses, build_products
+from app.sandbox.seeding import Product, build_addresses, build_products
 
 _ASIN_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _COUNTRY = {"DEU": "DE", "AUT": "AT"}

@@ -26,7 +26,7 @@ from app.sandbox.amazon.model import (
     Item,
     Order,
 )
-from app.sandbox.otto.data import below, pick
+from app.sandbox.seeding import below, pick
 
 DAY = 86_400_000  # all times are epoch milliseconds, like the shared clock's
 HOUR = 3_600_000

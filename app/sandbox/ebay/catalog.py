@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from app.sandbox.otto.catalog import build_addresses, build_products
+from app.sandbox.seeding import build_addresses, build_products
 
 COUNTRY_ALPHA2 = {"DEU": "DE", "AUT": "AT"}
 # eBay-style shipping service per carrier (UNCONFIRMED spellings, see marketplaces.md 3.4/3.6).

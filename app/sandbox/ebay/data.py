@@ -10,7 +10,6 @@ cancelled instead), about a third shipped, a few partly shipped, a few cancelled
 from __future__ import annotations
 
 import random
-from bisect import bisect
 from itertools import accumulate
 
 from app.sandbox.ebay.catalog import CARRIERS, Buyer, Listing
@@ -24,7 +23,7 @@ from app.sandbox.ebay.model import (
     Line,
     Order,
 )
-from app.sandbox.otto.data import tracking_number
+from app.sandbox.seeding import pick, tracking_number
 
 SECOND_MS = 1000
 HOUR_MS = 3_600_000
@@ -41,10 +40,6 @@ SHIPPING_CENTS = (0, 0, 0, 0, 499, 499, 599, 695)
 CANCEL_REASONS = ("BUYER_ASKED_CANCEL", "ORDER_UNPAID", "OUT_OF_STOCK_OR_CANNOT_FULFILL")  # UNCONFIRMED values
 NOTES = ("Bitte beim Nachbarn abgeben.", "Bitte ohne Rechnung im Paket.", "Geschenk, bitte neutral verpacken.")
 CARRIER_TRACKING_STYLE = {"Hermes": "HERMES", "DeutschePost": "DHL"}
-
-
-def pick(rng: random.Random, cumulative: tuple[int, ...]) -> int:
-    return bisect(cumulative, rng.random() * cumulative[-1])
 
 
 def seed_deck(rng: random.Random, count: int) -> list[str]:

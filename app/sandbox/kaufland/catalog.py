@@ -11,7 +11,7 @@ import hashlib
 import json
 import random
 
-from app.sandbox.otto.catalog import (
+from app.sandbox.seeding import (
     ADDITIONS,
     CITIES_AT,
     CITIES_DE,

@@ -7,14 +7,20 @@ Control calls are not API requests: they are never rate limited and never hit by
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from app.sandbox.kaufland.errors import json_response
+from app.sandbox.control import (
+    ControlApiBase,
+    ControlError,
+    bool_arg,
+    choice_arg,
+    control_routes,
+    int_arg,
+    json_response,
+)
 from app.sandbox.kaufland.model import (
     CANCEL_REASONS,
     CANCELLED,
@@ -31,37 +37,11 @@ from app.sandbox.kaufland.state import NotFound as UnknownRecord
 if TYPE_CHECKING:
     from app.sandbox.kaufland.app import KauflandSandbox
 
-ROUTES = Map(
-    [
-        Rule("/_sandbox/clock/advance", methods=["POST"], endpoint="advance"),
-        Rule("/_sandbox/state", methods=["GET"], endpoint="state"),
-        Rule("/_sandbox/orders", methods=["GET"], endpoint="truth"),
-        Rule("/_sandbox/orders", methods=["POST"], endpoint="add_orders"),
-        Rule("/_sandbox/orders/malformed", methods=["POST"], endpoint="malformed"),
-        Rule("/_sandbox/orders/<oid>/release", methods=["POST"], endpoint="release"),
-        Rule("/_sandbox/orders/<oid>/cancel", methods=["POST"], endpoint="cancel"),
-        Rule("/_sandbox/orders/<oid>/return", methods=["POST"], endpoint="return_units"),
-        Rule("/_sandbox/faults", methods=["GET", "POST", "DELETE"], endpoint="faults"),
-        Rule("/_sandbox/rate_limit", methods=["POST"], endpoint="rate_limit"),
-        Rule("/_sandbox/config", methods=["GET", "POST"], endpoint="config"),
-    ],
-    strict_slashes=False,
-)
-
-
-class Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _number(body: dict, name: str, default: int | None, low: int, high: int) -> int | None:
-    value = body.get(name, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Refused(400, f"'{name}' must be an integer between {low} and {high}")
-    return value
+ROUTES = control_routes("oid", [
+    Rule("/_sandbox/orders/<oid>/return", methods=["POST"], endpoint="return_units"),
+    Rule("/_sandbox/rate_limit", methods=["POST"], endpoint="rate_limit"),
+    Rule("/_sandbox/config", methods=["GET", "POST"], endpoint="config"),
+])
 
 
 def _unit_ids(body: dict) -> list[int] | None:
@@ -71,60 +51,28 @@ def _unit_ids(body: dict) -> list[int] | None:
         return None
     if not isinstance(value, list) or not value or not all(
             isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).isdigit() for v in value):
-        raise Refused(400, "'lines' must be a non-empty list of order unit ids")
+        raise ControlError(400, "'lines' must be a non-empty list of order unit ids")
     return [int(v) for v in value]
 
 
-class ControlApi:
-    def __init__(self, sandbox: KauflandSandbox) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
+class ControlApi(ControlApiBase):
+    routes = ROUTES
+    unknown_record = UnknownRecord
+    conflict = Conflict
 
-    def dispatch(self, request: Request) -> Response:
-        try:
-            endpoint, values = ROUTES.bind_to_environ(request.environ).match()
-        except MethodNotAllowed:
-            return json_response({"error": f"{request.method} not allowed on {request.path}"}, 405)
-        except NotFound:
-            return json_response({"error": f"unknown control endpoint {request.path}"}, 404)
-        try:
-            body = self._body(request)
-            self.sandbox.tick()
-            with self.store.lock:
-                return getattr(self, f"_{endpoint}")(request, body, **values)
-        except Refused as exc:
-            return json_response({"error": str(exc)}, exc.status)
-        except UnknownRecord as exc:
-            return json_response({"error": f"not found: {exc.args[0]}"}, 404)
-        except Conflict as exc:
-            return json_response({"error": str(exc)}, 409)
+    sandbox: KauflandSandbox
 
-    @staticmethod
-    def _body(request: Request) -> dict:
-        raw = request.get_data()
-        if not raw.strip():
-            return {}
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise Refused(400, "body must be JSON") from None
-        if not isinstance(body, dict):
-            raise Refused(400, "body must be a JSON object")
-        return body
+    def now_iso(self) -> str:
+        return iso(self.sandbox.now())
+
+    def expire_tokens(self) -> int:
+        return 0  # Kaufland signs every request: no tokens to expire
 
     # -- the shared calls ---------------------------------------------------------------------
-    def _advance(self, request: Request, body: dict) -> Response:
-        seconds = body.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 10 * 365 * 86400:
-            raise Refused(400, "'seconds' must be a non-negative number")
-        self.sandbox.clock.advance(seconds)
-        self.sandbox.tick()
-        return json_response({"now": iso(self.sandbox.now())})
-
     def _state(self, request: Request, body: dict) -> Response:
         sandbox = self.sandbox
         return json_response({
-            "now": iso(sandbox.now()), **self.store.summary(), "requests": sandbox.requests,
+            "now": self.now_iso(), **self.store.summary(), "requests": sandbox.requests,
             "rate_limited": sandbox.rate_limited, "rate_limit": sandbox.limiter.per_second,
             "faults": sandbox.faults.pending(), "config": sandbox.config.as_json(),
         })  # fmt: skip
@@ -139,26 +87,18 @@ class ControlApi:
         return json_response({"orders": orders})
 
     def _add_orders(self, request: Request, body: dict) -> Response:
-        count = _number(body, "count", 1, 1, 100_000)
-        units = _number(body, "items", None, 1, 100)
-        held = body.get("held", False)
-        storefront = body.get("storefront", self.sandbox.storefront)
-        fulfillment = body.get("fulfillment_type", FULFILLMENT_TYPES[0])
-        if not isinstance(held, bool):
-            raise Refused(400, "'held' must be true or false")
-        if storefront not in STOREFRONTS + EXTENDED_STOREFRONTS:
-            raise Refused(400, f"'storefront' must be one of {', '.join(STOREFRONTS + EXTENDED_STOREFRONTS)}")
-        if fulfillment not in FULFILLMENT_TYPES:
-            raise Refused(400, f"'fulfillment_type' must be one of {', '.join(FULFILLMENT_TYPES)}")
+        count = int_arg(body, "count", 1, 1, 100_000)
+        units = int_arg(body, "items", None, 1, 100)
+        held = bool_arg(body, "held", False)
+        storefront = choice_arg(body, "storefront", self.sandbox.storefront, STOREFRONTS + EXTENDED_STOREFRONTS)
+        fulfillment = choice_arg(body, "fulfillment_type", FULFILLMENT_TYPES[0], FULFILLMENT_TYPES)
         created = self.store.add_orders(count or 1, held=held, units=units, storefront=storefront,
                                         fulfillment=FULFILLMENT_TYPES.index(fulfillment), now=self.sandbox.now())
         return json_response({"orders": [{"id": o.oid, "number": o.oid, "units": [str(u.uid) for u in o.units]}
                                          for o in created]})  # fmt: skip
 
     def _malformed(self, request: Request, body: dict) -> Response:
-        kind = body.get("kind")
-        if kind not in MALFORMED_KINDS:
-            raise Refused(400, f"'kind' must be one of {', '.join(MALFORMED_KINDS)}")
+        kind = choice_arg(body, "kind", None, MALFORMED_KINDS)
         order = self.store.add_malformed(kind, self.sandbox.now())
         return json_response({"id": order.oid, "number": order.oid})
 
@@ -167,9 +107,7 @@ class ControlApi:
         return json_response({"id": oid, "released": True})
 
     def _cancel(self, request: Request, body: dict, oid: str) -> Response:
-        reason = body.get("reason", "BuyerCancelled")
-        if reason not in CANCEL_REASONS:
-            raise Refused(400, f"'reason' must be one of {', '.join(CANCEL_REASONS)}")
+        reason = choice_arg(body, "reason", "BuyerCancelled", CANCEL_REASONS)
         cancelled = self.store.marketplace_cancel(oid, _unit_ids(body), reason, self.sandbox.now())
         return json_response({"id": oid, "cancelled": cancelled})
 
@@ -177,38 +115,14 @@ class ControlApi:
         returned = self.store.return_units(oid, _unit_ids(body), self.sandbox.now())
         return json_response({"id": oid, "returned": returned})
 
-    def _faults(self, request: Request, body: dict) -> Response:
-        faults = self.sandbox.faults
-        if request.method == "DELETE":
-            faults.clear()
-        elif request.method == "POST":
-            if body.get("kind") == "expire_tokens":  # Kaufland signs every request: no tokens to expire
-                return json_response({"expired": 0, "faults": faults.pending()})
-            try:
-                faults.add(str(body.get("kind")), body.get("count", 1), delay=body.get("delay", 0.0),
-                           retry_after=body.get("retry_after", 1), include_token=bool(body.get("include_token")))
-            except ValueError as exc:
-                raise Refused(400, str(exc)) from None
-        return json_response({"faults": faults.pending()})
-
-    # -- Kaufland extras ----------------------------------------------------------------------
-    def _rate_limit(self, request: Request, body: dict) -> Response:
-        """`{"per_second": R}` enforces R (already scaled) at once; null switches limits off."""
-        if "per_second" not in body:
-            raise Refused(400, "'per_second' is required (number or null)")
-        try:
-            self.sandbox.limiter.set_rate(body["per_second"])
-        except ValueError as exc:
-            raise Refused(400, str(exc)) from None
-        return json_response({"per_second": self.sandbox.limiter.per_second})
-
+    # -- Kaufland extras (POST /rate_limit is the base's `_rate_limit`) ---------------------------
     def _config(self, request: Request, body: dict) -> Response:
         sandbox = self.sandbox
         if request.method == "POST":
             try:
                 sandbox.config.update(body)
             except ValueError as exc:
-                raise Refused(400, str(exc)) from None
+                raise ControlError(400, str(exc)) from None
             if "rate_limit" in body:
                 sandbox.apply_rate_limit()
             if {"addresses_while_open", "country_alpha3"} & set(body):  # cached unit JSON holds the old choice

@@ -30,7 +30,7 @@ from app.sandbox.kaufland.model import (
     Unit,
     partition,
 )
-from app.sandbox.otto.data import below, pick
+from app.sandbox.seeding import below, pick
 
 DAY = 86_400
 HOUR = 3_600

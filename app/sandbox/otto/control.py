@@ -7,15 +7,21 @@ in docs/SANDBOX.md.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.control import (
+    ControlApiBase,
+    ControlError,
+    bool_arg,
+    choice_arg,
+    control_routes,
+    int_arg,
+    json_response,
+)
 from app.sandbox.otto.catalog import DELIVERY_FEES
-from app.sandbox.otto.errors import json_response
 from app.sandbox.otto.model import (
     ANNOUNCED,
     CANCELLATION_REASONS,
@@ -31,48 +37,11 @@ from app.sandbox.otto.state import NotFound as UnknownOrder
 if TYPE_CHECKING:
     from app.sandbox.otto.app import OttoSandbox
 
-CONTROL_ROUTES = Map(
-    [
-        Rule("/_sandbox/clock/advance", methods=["POST"], endpoint="advance"),
-        Rule("/_sandbox/state", methods=["GET"], endpoint="state"),
-        Rule("/_sandbox/orders", methods=["POST"], endpoint="add_orders"),
-        Rule("/_sandbox/orders", methods=["GET"], endpoint="truth"),
-        Rule("/_sandbox/orders/malformed", methods=["POST"], endpoint="malformed"),
-        Rule("/_sandbox/orders/<sid>/release", methods=["POST"], endpoint="release"),
-        Rule("/_sandbox/orders/<sid>/cancel", methods=["POST"], endpoint="cancel"),
-        Rule("/_sandbox/orders/<sid>/return", methods=["POST"], endpoint="return_items"),
-        Rule("/_sandbox/faults", methods=["GET", "POST", "DELETE"], endpoint="faults"),
-        Rule("/_sandbox/rate_limit", methods=["POST"], endpoint="rate_limit"),
-        Rule("/_sandbox/config", methods=["GET", "POST"], endpoint="config"),
-    ],
-    strict_slashes=False,
-)
-
-
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _fail(status: int, message: str) -> Response:
-    return json_response({"error": message}, status=status)
-
-
-def _int(body: dict, name: str, default: int | None, low: int, high: int) -> int | None:
-    value = body.get(name, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ControlError(400, f"'{name}' must be an integer between {low} and {high}")
-    return value
-
-
-def _bool(body: dict, name: str, default: bool) -> bool:
-    value = body.get(name, default)
-    if not isinstance(value, bool):
-        raise ControlError(400, f"'{name}' must be true or false")
-    return value
+CONTROL_ROUTES = control_routes("sid", [
+    Rule("/_sandbox/orders/<sid>/return", methods=["POST"], endpoint="return_items"),
+    Rule("/_sandbox/rate_limit", methods=["POST"], endpoint="rate_limit"),
+    Rule("/_sandbox/config", methods=["GET", "POST"], endpoint="config"),
+])
 
 
 def _ids(body: dict) -> list[str] | None:
@@ -84,61 +53,28 @@ def _ids(body: dict) -> list[str] | None:
     return value
 
 
-class ControlApi:
-    def __init__(self, sandbox: OttoSandbox) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
+class ControlApi(ControlApiBase):
+    routes = CONTROL_ROUTES
+    unknown_record = UnknownOrder
+    conflict = Conflict
+    lock_calls = False  # each call takes the store lock itself
 
-    def dispatch(self, request: Request) -> Response:
-        try:
-            endpoint, values = CONTROL_ROUTES.bind_to_environ(request.environ).match()
-        except MethodNotAllowed:
-            return _fail(405, f"{request.method} not allowed on {request.path}")
-        except NotFound:
-            return _fail(404, f"unknown control endpoint {request.path}")
-        try:
-            body = self._body(request)
-            self.sandbox.tick()
-            return getattr(self, f"_{endpoint}")(request, body, **values)
-        except ControlError as exc:
-            return _fail(exc.status, str(exc))
-        except UnknownOrder as exc:
-            return _fail(404, f"not found: {exc.args[0]}")
-        except Conflict as exc:
-            return _fail(409, "; ".join(exc.args[0]))
+    sandbox: OttoSandbox
 
-    @staticmethod
-    def _body(request: Request) -> dict:
-        raw = request.get_data()
-        if not raw.strip():
-            return {}
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise ControlError(400, "body must be JSON") from None
-        if not isinstance(body, dict):
-            raise ControlError(400, "body must be a JSON object")
-        return body
+    def conflict_message(self, exc: Exception) -> str:
+        return "; ".join(exc.args[0])
 
-    def _now(self) -> int:
-        return self.sandbox.clock.now_ms()
+    def now_iso(self) -> str:
+        return iso(self._now())
 
     # -- endpoints -------------------------------------------------------------------
-    def _advance(self, request: Request, body: dict) -> Response:
-        seconds = body.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 10 * 365 * 86400:
-            raise ControlError(400, "'seconds' must be a non-negative number")
-        self.sandbox.clock.advance(seconds)
-        self.sandbox.tick()
-        return json_response({"now": iso(self._now())})
-
     def _state(self, request: Request, body: dict) -> Response:
         sandbox = self.sandbox
         with self.store.lock:
             summary = self.store.summary()
         return json_response(
             {
-                "now": iso(self._now()),
+                "now": self.now_iso(),
                 **summary,
                 "requests": sandbox.requests,
                 "rate_limited": sandbox.rate_limited,
@@ -149,11 +85,11 @@ class ControlApi:
         )
 
     def _add_orders(self, request: Request, body: dict) -> Response:
-        count = _int(body, "count", 1, 1, 100_000)
-        items = _int(body, "items", None, 1, 1000)
+        count = int_arg(body, "count", 1, 1, 100_000)
+        items = int_arg(body, "items", None, 1, 1000)
         # "held" is the name every sandbox's control API shares (the contract tests use it).
-        announced = _bool(body, "announced", False) or _bool(body, "held", False)
-        weee = _bool(body, "weee", False)
+        announced = bool_arg(body, "announced", False) or bool_arg(body, "held", False)
+        weee = bool_arg(body, "weee", False)
         with self.store.lock:
             created = self.store.add_orders(count or 1, announced=announced, weee=weee, items=items, now_ms=self._now())
             out = [{"salesOrderId": o.sid, "orderNumber": o.number, "id": o.sid, "number": o.number}
@@ -167,9 +103,7 @@ class ControlApi:
         return json_response({"orders": orders})
 
     def _malformed(self, request: Request, body: dict) -> Response:
-        kind = body.get("kind")
-        if kind not in MALFORMED_KINDS:
-            raise ControlError(400, f"'kind' must be one of {', '.join(MALFORMED_KINDS)}")
+        kind = choice_arg(body, "kind", None, MALFORMED_KINDS)
         with self.store.lock:
             order = self.store.add_malformed(kind, self._now())
         return json_response({"salesOrderId": order.sid, "orderNumber": order.number, "id": order.sid, "number": order.number})
@@ -180,9 +114,7 @@ class ControlApi:
         return json_response({"salesOrderId": sid, "released": True})
 
     def _cancel(self, request: Request, body: dict, sid: str) -> Response:
-        reason = body.get("reason", "CANCELLED_ON_CUSTOMER_WISH")
-        if reason not in CANCELLATION_REASONS:
-            raise ControlError(400, f"'reason' must be one of {', '.join(CANCELLATION_REASONS)}")
+        reason = choice_arg(body, "reason", "CANCELLED_ON_CUSTOMER_WISH", CANCELLATION_REASONS)
         if "lines" in body and "positionItemIds" not in body:  # the shared control API's name
             body = {**body, "positionItemIds": body["lines"]}
         with self.store.lock:
@@ -194,39 +126,9 @@ class ControlApi:
             count = self.store.return_items(sid, _ids(body), self._now())
         return json_response({"salesOrderId": sid, "returned": count})
 
-    def _faults(self, request: Request, body: dict) -> Response:
-        faults = self.sandbox.faults
-        if request.method == "DELETE":
-            faults.clear()
-            return json_response({"faults": []})
-        if request.method == "POST":
-            kind = body.get("kind")
-            if kind == "expire_tokens":
-                return json_response({"expired": self.sandbox.tokens.expire_all(), "faults": faults.pending()})
-            try:
-                faults.add(
-                    str(kind),
-                    body.get("count", 1),
-                    delay=body.get("delay", 0.0),
-                    retry_after=body.get("retry_after", 1),
-                    include_token=bool(body.get("include_token", False)),
-                )
-            except ValueError as exc:
-                raise ControlError(400, str(exc)) from None
-        return json_response({"faults": faults.pending()})
-
-    def _rate_limit(self, request: Request, body: dict) -> Response:
-        if "per_second" not in body:
-            raise ControlError(400, "'per_second' is required (number or null)")
-        try:
-            self.sandbox.limiter.set_rate(body["per_second"])
-        except ValueError as exc:
-            raise ControlError(400, str(exc)) from None
-        return json_response({"per_second": self.sandbox.limiter.per_second})
-
     def _config(self, request: Request, body: dict) -> Response:
         if request.method == "POST" and "require_return_tracking" in body:
-            self.sandbox.require_return_tracking = _bool(body, "require_return_tracking", True)
+            self.sandbox.require_return_tracking = bool_arg(body, "require_return_tracking", True)
         return json_response({"require_return_tracking": self.sandbox.require_return_tracking})
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 
-from app.sandbox.otto.catalog import build_addresses
-from app.sandbox.otto.catalog import build_products as build_otto_products
+from app.sandbox.seeding import build_addresses
+from app.sandbox.seeding import build_products as build_otto_products
 from app.sandbox.shopware.model import (
     EUR_CURRENCY_ID,
     PAYMENT_METHODS,

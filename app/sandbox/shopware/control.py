@@ -8,15 +8,13 @@ orders only, so a cancel naming lines answers 400.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.control import ControlApiBase, bool_arg, check, choice_arg, control_routes, int_arg, json_response
 from app.sandbox.otto.render import iso
-from app.sandbox.shopware.errors import json_response
 from app.sandbox.shopware.model import MALFORMED_KINDS, PAYMENT_CODE, Order, line_id
 from app.sandbox.shopware.state import Conflict
 from app.sandbox.shopware.state import NotFound as UnknownOrder
@@ -24,49 +22,19 @@ from app.sandbox.shopware.state import NotFound as UnknownOrder
 if TYPE_CHECKING:
     from app.sandbox.shopware.app import ShopwareSandbox
 
-ROUTES = Map(
-    [
-        Rule("/_sandbox/clock/advance", methods=["POST"], endpoint="advance"),
-        Rule("/_sandbox/state", methods=["GET"], endpoint="state"),
-        Rule("/_sandbox/orders", methods=["GET"], endpoint="truth"),
-        Rule("/_sandbox/orders", methods=["POST"], endpoint="add"),
-        Rule("/_sandbox/orders/malformed", methods=["POST"], endpoint="malformed"),
-        Rule("/_sandbox/orders/<oid>/release", methods=["POST"], endpoint="release"),
-        Rule("/_sandbox/orders/<oid>/cancel", methods=["POST"], endpoint="cancel"),
-        Rule("/_sandbox/orders/<oid>/pay", methods=["POST"], endpoint="pay"),
-        Rule("/_sandbox/orders/<oid>/ship", methods=["POST"], endpoint="ship"),
-        Rule("/_sandbox/faults", methods=["GET", "POST", "DELETE"], endpoint="faults"),
-        Rule("/_sandbox/config", methods=["GET", "POST"], endpoint="config"),
-    ],
-    strict_slashes=False,
-)
-
-
-class BadControlCall(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _check(ok: bool, message: str) -> None:
-    if not ok:
-        raise BadControlCall(400, message)
+ROUTES = control_routes("oid", [
+    Rule("/_sandbox/orders/<oid>/pay", methods=["POST"], endpoint="pay"),
+    Rule("/_sandbox/orders/<oid>/ship", methods=["POST"], endpoint="ship"),
+    Rule("/_sandbox/config", methods=["GET", "POST"], endpoint="config"),
+])
 
 
 def _count(body: dict, name: str, default: int | None, top: int) -> int | None:
-    value = body.get(name, default)
-    _check(value is None or (type(value) is int and 1 <= value <= top), f"'{name}' must be an integer from 1 to {top}")
-    return value
-
-
-def _flag(body: dict, name: str, default: bool) -> bool:
-    value = body.get(name, default)
-    _check(isinstance(value, bool), f"'{name}' must be true or false")
-    return value
+    return int_arg(body, name, default, 1, top, wanted=f"an integer from 1 to {top}")
 
 
 def _rate(value: object, name: str) -> float | None:
-    _check(value is None or (type(value) in (int, float) and value > 0), f"'{name}' must be a positive number or null")
+    check(value is None or (type(value) in (int, float) and value > 0), f"'{name}' must be a positive number or null")
     return value  # type: ignore[return-value]
 
 
@@ -86,57 +54,23 @@ def truth_of(order: Order) -> dict[str, Any]:
     }
 
 
-class ControlApi:
-    def __init__(self, sandbox: ShopwareSandbox) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
+class ControlApi(ControlApiBase):
+    routes = ROUTES
+    unknown_record = UnknownOrder
+    conflict = Conflict
+    unknown_record_message = "no order {0}"
+    advance_message = "'seconds' must be >= 0"
 
-    def dispatch(self, request: Request) -> Response:
-        try:
-            endpoint, values = ROUTES.bind_to_environ(request.environ).match()
-        except MethodNotAllowed:
-            return json_response({"error": f"{request.method} not allowed on {request.path}"}, 405)
-        except NotFound:
-            return json_response({"error": f"unknown control endpoint {request.path}"}, 404)
-        try:
-            body = self._body(request)
-            self.sandbox.tick()
-            with self.store.lock:
-                return getattr(self, f"_{endpoint}")(request, body, **values)
-        except BadControlCall as exc:
-            return json_response({"error": str(exc)}, exc.status)
-        except UnknownOrder as exc:
-            return json_response({"error": f"no order {exc.args[0]}"}, 404)
-        except Conflict as exc:
-            return json_response({"error": str(exc)}, 409)
+    sandbox: ShopwareSandbox
 
-    @staticmethod
-    def _body(request: Request) -> dict:
-        raw = request.get_data()
-        if not raw.strip():
-            return {}
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise BadControlCall(400, "body must be JSON") from None
-        _check(isinstance(body, dict), "body must be a JSON object")
-        return body
+    def now_iso(self) -> str:
+        return iso(self._now())
 
-    def _now(self) -> int:
-        return self.sandbox.clock.now_ms()
-
-    # -- the shared calls --------------------------------------------------------------------
-    def _advance(self, request: Request, body: dict) -> Response:
-        seconds = body.get("seconds")
-        _check(type(seconds) in (int, float) and 0 <= seconds <= 10 * 365 * 86400, "'seconds' must be >= 0")
-        self.sandbox.clock.advance(seconds)
-        self.sandbox.tick()
-        return json_response({"now": iso(self._now())})
-
+    # -- the shared calls (time and faults: the base) ------------------------------------------
     def _state(self, request: Request, body: dict) -> Response:
         sandbox = self.sandbox
         return json_response({
-            "now": iso(self._now()), **self.store.summary(), "requests": sandbox.requests,
+            "now": self.now_iso(), **self.store.summary(), "requests": sandbox.requests,
             "rate_limited": sandbox.rate_limited, "tokens_issued": sandbox.tokens.issued,
             "faults": sandbox.faults.pending(), "config": self._switches(),
         })  # fmt: skip
@@ -144,20 +78,19 @@ class ControlApi:
     def _truth(self, request: Request, body: dict) -> Response:
         return json_response({"orders": [truth_of(o) for o in self.store.orders.values() if o.malformed is None]})
 
-    def _add(self, request: Request, body: dict) -> Response:
+    def _add_orders(self, request: Request, body: dict) -> Response:
         count = _count(body, "count", 1, 100_000) or 1
         items = _count(body, "items", None, 100)
         payment = body.get("payment")  # extra: prepayment, invoice, cash, debit, paypal, card
-        _check(payment is None or payment in PAYMENT_CODE, f"'payment' must be one of {', '.join(PAYMENT_CODE)}")
-        held = _flag(body, "held", False)
-        _check(not (held and payment not in (None, "prepayment")), "only prepayment orders are held")
+        check(payment is None or payment in PAYMENT_CODE, f"'payment' must be one of {', '.join(PAYMENT_CODE)}")
+        held = bool_arg(body, "held", False)
+        check(not (held and payment not in (None, "prepayment")), "only prepayment orders are held")
         created = self.store.add_orders(count, held=held, items=items,
                                         payment=PAYMENT_CODE[payment] if payment else None, now_ms=self._now())
         return json_response({"orders": [{"id": o.id, "number": o.number} for o in created]})
 
     def _malformed(self, request: Request, body: dict) -> Response:
-        kind = body.get("kind")
-        _check(kind in MALFORMED_KINDS, f"'kind' must be one of {', '.join(MALFORMED_KINDS)}")
+        kind = choice_arg(body, "kind", None, MALFORMED_KINDS)
         order = self.store.add_malformed(kind, self._now())
         return json_response({"id": order.id, "number": order.number})
 
@@ -166,23 +99,9 @@ class ControlApi:
         return json_response({"id": oid, "released": True})
 
     def _cancel(self, request: Request, body: dict, oid: str) -> Response:
-        _check(not body.get("lines"), "Shopware cancels whole orders only; line cancellation is not possible")
+        check(not body.get("lines"), "Shopware cancels whole orders only; line cancellation is not possible")
         self.store.cancel(oid, self._now())
         return json_response({"id": oid, "cancelled": True})
-
-    def _faults(self, request: Request, body: dict) -> Response:
-        faults = self.sandbox.faults
-        if request.method == "DELETE":
-            faults.clear()
-        elif request.method == "POST":
-            if body.get("kind") == "expire_tokens":
-                return json_response({"expired": self.sandbox.tokens.expire_all(), "faults": faults.pending()})
-            try:
-                faults.add(str(body.get("kind")), body.get("count", 1), delay=body.get("delay", 0.0),
-                           retry_after=body.get("retry_after", 1), include_token=bool(body.get("include_token")))
-            except ValueError as exc:
-                raise BadControlCall(400, str(exc)) from None
-        return json_response({"faults": faults.pending()})
 
     # -- Shopware extras ---------------------------------------------------------------------
     def _pay(self, request: Request, body: dict, oid: str) -> Response:
@@ -191,7 +110,7 @@ class ControlApi:
 
     def _ship(self, request: Request, body: dict, oid: str) -> Response:
         codes = body.get("trackingCodes", [])
-        _check(isinstance(codes, list) and all(isinstance(c, str) for c in codes), "'trackingCodes' must be strings")
+        check(isinstance(codes, list) and all(isinstance(c, str) for c in codes), "'trackingCodes' must be strings")
         self.store.ship(oid, codes, self._now())
         return json_response({"id": oid, "shipped": True})
 
@@ -199,12 +118,12 @@ class ControlApi:
         sandbox, store = self.sandbox, self.store
         if request.method == "POST":
             if "child_state_autoload" in body:
-                store.renderer.child_state_autoload = _flag(body, "child_state_autoload", False)
+                store.renderer.child_state_autoload = bool_arg(body, "child_state_autoload", False)
                 store.version += 1  # cached JSON of every order is stale
                 for order in store.orders.values():
                     order.blob = None
             if "touch_order_on_child_change" in body:
-                store.touch_order_on_child_change = _flag(body, "touch_order_on_child_change", False)
+                store.touch_order_on_child_change = bool_arg(body, "touch_order_on_child_change", False)
             if "max_limit" in body:
                 sandbox.max_limit = _count(body, "max_limit", None, 1_000_000)
             if "token_per_minute" in body:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from itertools import accumulate
 
-from app.sandbox.otto.data import below, pick, tracking_number
+from app.sandbox.seeding import below, pick, tracking_number
 from app.sandbox.shopware.catalog import Product
 from app.sandbox.shopware.model import (
     DAY_MS,
