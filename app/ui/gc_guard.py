@@ -32,9 +32,17 @@ class MainThreadGarbageCollector(QObject):
         self.timer.start()
         return self
 
+    def freeze_start_up(self) -> None:
+        """What is alive once the window is up (modules, Qt wrappers, SQLAlchemy's metadata)
+        lives as long as the app. Moved out of the collector's sight (gc.freeze), it is no
+        longer walked by every full collection, which then only looks at what came since."""
+        gc.collect()
+        gc.freeze()
+
     def stop(self) -> None:
         """Collects once more and restores automatic collection if it was on before."""
         self.timer.stop()
+        gc.unfreeze()
         gc.collect()
         if self._was_enabled:
             gc.enable()

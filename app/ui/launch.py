@@ -170,10 +170,11 @@ def run_desktop(demo: bool = False) -> int:
         reporter.log_file = ctx.paths.logs / "orderdesk.log"  # bootstrap's technical log
         note = ""
         if profile is not None:
-            note = _tr("Demo profile · data in %1 · OTTO sandbox at %2").replace(
+            note = _tr("Demo profile · data in %1 · marketplace sandboxes at %2").replace(
                 "%1", str(profile.paths.data)).replace("%2", ", ".join(profile.sandbox_urls()))
         window = MainWindow(ctx, profile_note=note)
         window.show()
+        collector.freeze_start_up()
         return app.exec()
     finally:
         if window is not None:

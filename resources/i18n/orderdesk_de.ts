@@ -72,8 +72,8 @@ Demo-Daten liegen in einem eigenen Ordner und vermischen sich nie mit Ihren echt
 %1</translation>
     </message>
     <message>
-        <source>Demo profile · data in %1 · OTTO sandbox at %2</source>
-        <translation>Demo-Profil · Daten in %1 · OTTO-Sandbox unter %2</translation>
+        <source>Demo profile · data in %1 · marketplace sandboxes at %2</source>
+        <translation>Demo-Profil · Daten in %1 · Marktplatz-Sandboxen unter %2</translation>
     </message>
 </context>
 <context>
