@@ -57,6 +57,10 @@ def test_demo_lives_apart_and_survives_a_restart_on_new_ports(qapp, orderdesk_ho
             result = ctx.fetch.fetch_account(ctx.accounts.get("OTTO Demo Süd"))
             assert result.ok, result.error
             assert result.counts.new == 15
+            for name, channel, _seed in DEMO_ACCOUNTS[2:]:  # every other marketplace fetches too
+                other = ctx.fetch.fetch_account(ctx.accounts.get(name))
+                assert other.ok and other.counts.new > 0, (name, other.error)
+                assert other.channel == channel.value
         finally:
             ctx.close()
     finally:
