@@ -3,7 +3,8 @@
 Unlimited (sandbox limits off, no client pacing):
   end to end   orders/s of the real fetch (FetchService + adapter + store), peak RSS, repeat fetch;
   floor        the very HTTP requests that fetch made, replayed with bare httpx + json.loads, plus the
-               very order and line rows it stored, inserted with raw sqlite3 executemany;
+               very rows it stored (orders, lines, addresses, receipts, events), inserted with raw
+               sqlite3 executemany into the same schema (unique keys, indexes, search triggers);
   ratio        end to end / floor (target <= 2).
 Limited (the marketplaces' real rate limits, time-scaled; the adapter paces by the documented quotas):
   orders per minute achieved vs the most the quotas allow for the calls the fetch needed
@@ -113,33 +114,53 @@ def end_to_end(channel: str, info: dict, home: Path, record: Path | None, limite
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def stored_rows(db: Path) -> tuple[list[tuple], list[tuple]]:
+STORED_TABLES = ("orders", "order_lines", "addresses", "payment_receipts", "order_events")
+
+
+def stored_rows(db: Path) -> tuple[list[str], dict[str, list[tuple]]]:
+    """The fetch's database schema (tables, indexes, the search table and its triggers) and every
+    row the fetch stored in the tables an import writes."""
     con = sqlite3.connect(db)
     try:
-        orders = con.execute("SELECT * FROM orders ORDER BY id").fetchall()
-        lines = con.execute("SELECT * FROM order_lines ORDER BY order_id, id").fetchall()
+        shadow = {name for (name,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")}
+        ddl = [sql for kind, name, sql in con.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid")
+               if not (kind == "table" and any(name.startswith(v + "_") for v in shadow))]
+        rows = {table: con.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in STORED_TABLES}
     finally:
         con.close()
-    return orders, lines
+    return ddl, rows
 
 
 def floor(record: Path, db: Path, pages: int) -> dict:
-    """Replays the recorded requests with bare httpx + json.loads and inserts the same rows with
-    raw sqlite3, page by page, into a database with the same two tables (no other indexes)."""
+    """Replays the recorded requests with bare httpx + json.loads, and inserts the very rows the
+    fetch stored with raw sqlite3 executemany into the same schema (its unique keys, indexes and
+    search triggers are what makes an import idempotent and searchable, so they belong to the
+    floor), one transaction per page."""
     requests = [json.loads(line) for line in record.read_text().splitlines()]
-    orders, lines = stored_rows(db)
+    ddl, rows = stored_rows(db)
     target = Path(tempfile.mkdtemp()) / "floor.db"
     con = sqlite3.connect(target)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
-    con.execute(f"CREATE TABLE o({', '.join(f'c{i}' for i in range(len(orders[0])))})")
-    con.execute(f"CREATE TABLE l({', '.join(f'c{i}' for i in range(len(lines[0])))})")
-    o_sql = f"INSERT INTO o VALUES ({', '.join('?' * len(orders[0]))})"
-    l_sql = f"INSERT INTO l VALUES ({', '.join('?' * len(lines[0]))})"
+    for sql in ddl:
+        con.execute(sql)
+    inserts = {t: f"INSERT INTO {t} VALUES ({', '.join('?' * len(r[0]))})" for t, r in rows.items() if r}
     batches = max(1, pages)
-    o_step, l_step = -(-len(orders) // batches), -(-len(lines) // batches)
+    steps = {t: -(-len(r) // batches) for t, r in rows.items()}
     every = max(1, len(requests) // batches)
-    batch = 0
+
+    def insert(batch: int | None) -> None:
+        with con:
+            for table, sql in inserts.items():
+                chunk = rows[table][batch * steps[table]:(batch + 1) * steps[table]] if batch is not None \
+                    else rows[table][done * steps[table]:]
+                if chunk:
+                    con.executemany(sql, chunk)
+
+    done = 0
     started = time.perf_counter()
     with httpx.Client(timeout=60) as client:
         for n, (method, url, headers, body) in enumerate(requests, start=1):
@@ -148,14 +169,10 @@ def floor(record: Path, db: Path, pages: int) -> dict:
                 raise SystemExit(f"floor replay: {method} {url} answered {response.status_code}")
             if response.content:
                 json.loads(response.content.decode("utf-8", "surrogateescape"))
-            if n % every == 0 and batch < batches:
-                with con:
-                    con.executemany(o_sql, orders[batch * o_step:(batch + 1) * o_step])
-                    con.executemany(l_sql, lines[batch * l_step:(batch + 1) * l_step])
-                batch += 1
-        with con:
-            con.executemany(o_sql, orders[batch * o_step:])
-            con.executemany(l_sql, lines[batch * l_step:])
+            if n % every == 0 and done < batches:
+                insert(done)
+                done += 1
+        insert(None)
     con.close()
     return {"seconds": time.perf_counter() - started, "requests": len(requests)}
 

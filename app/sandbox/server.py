@@ -214,6 +214,9 @@ class SandboxServer:
             clock=self.clock,
             release_delay=release_delay,
             rate_limit=rate_limit * time_scale if rate_limit else None,
+            # Scaled limits keep the documented one-second burst (20), as the other marketplaces'
+            # buckets do; unscaled, the burst follows the rate (also when changed by /_sandbox/).
+            rate_burst=rate_limit if rate_limit and time_scale != 1 else None,
             token_ttl=token_ttl or 1800,
             generate_every=generate_every,
         )

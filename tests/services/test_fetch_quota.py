@@ -9,7 +9,7 @@ from app.store.protocol_log import read as read_log
 
 
 def test_quota_reaches_progress_and_log(app_ctx, sandbox, otto_account):
-    # Documented OTTO pacing (18/s, burst 5), time-scaled so the test stays quick.
+    # Documented OTTO pacing (97 % of 20/s, burst 5), time-scaled so the test stays quick.
     paced = FetchService(app_ctx.engine, app_ctx.accounts, app_ctx.secrets,
                          lambda: AdapterOptions(policy=RetryPolicy(base_delay=0.01), time_scale=20))
     seen: list[list[QuotaState]] = []
@@ -17,11 +17,11 @@ def test_quota_reaches_progress_and_log(app_ctx, sandbox, otto_account):
     assert result.ok, result.error
     assert len(seen) == result.pages >= 2
     first = seen[0][0]
-    assert first.per_second == 18 * 20 and first.capacity == 5 and 0 <= first.remaining <= 5
+    assert first.per_second == 20 * 0.97 * 20 and first.capacity == 5 and 0 <= first.remaining <= 5
     assert result.quota[0].calls == result.pages  # one paced list call per page; the token is not paced
     pages = [e for e in read_log(app_ctx.engine) if e.event == "page"]
     assert len(pages) == result.pages
-    assert "quota requests:" in pages[0].message and "of 5 left at 360/s" in pages[0].message
+    assert "quota requests:" in pages[0].message and "of 5 left at 388/s" in pages[0].message
     assert pages[0].details["quota"][0]["capacity"] == 5
 
 

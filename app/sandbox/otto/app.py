@@ -56,6 +56,7 @@ class OttoSandbox:
         clock: SandboxClock | None = None,
         release_delay: float = 1800.0,
         rate_limit: float | None = 20.0,
+        rate_burst: float | None = None,  # None: one second's worth of rate_limit
         token_ttl: int = 1800,
         generate_every: float | None = None,
         client_id: str = "otto-sandbox-client",
@@ -76,7 +77,8 @@ class OttoSandbox:
         self.credentials = {"client_id": client_id, "client_secret": secret}
         self.tokens = TokenIssuer(client_id, secret, int(token_ttl), self.clock.now_ms)
         self.faults = FaultInjector()
-        self.limiter = RateLimiter(rate_limit)
+        # The burst is one second of the documented 20/s, also when a test scales the rate down.
+        self.limiter = RateLimiter(rate_limit, burst=rate_burst)
         self.require_return_tracking = True
         self._stats_lock = threading.Lock()
         self.requests = 0
