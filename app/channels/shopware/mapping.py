@@ -59,19 +59,38 @@ def parse_stamp(value: object) -> datetime | None:
 
 
 class Node:
-    """One JSON object of the order with the path it sits at, for errors that name the field."""
+    """One JSON object of the order with the path it sits at, for errors that name the field.
 
-    __slots__ = ("data", "where")
+    The path is only spelled out when an error needs it: a page of 250 orders reads ~170,000
+    values, and building each one's path string up front cost a third of the mapping time.
+    """
 
-    def __init__(self, data: Any, where: str) -> None:
-        self.data = as_object(data, where)
-        self.where = where
+    __slots__ = ("data", "_parent", "_key")
+
+    def __init__(self, data: Any, where: str | None = None, *, parent: "Node | None" = None, key: str = "") -> None:
+        self._parent = parent
+        self._key = where if where is not None else key
+        if not isinstance(data, dict):
+            as_object(data, self.where)  # raises, naming the path
+        self.data = data
+
+    @property
+    def where(self) -> str:
+        if self._parent is None:
+            return self._key
+        return field_path(self._parent.where, self._key) if not self._key.startswith("[") \
+            else f"{self._parent.where}{self._key}"
 
     def _path(self, key: str) -> str:
         return field_path(self.where, key)
 
     def text(self, key: str, *, required: bool = True, limit: int = 200) -> str:
-        return read_text(self.data.get(key), self._path(key), required=required, limit=limit)
+        value = self.data.get(key)
+        if type(value) is str and len(value) <= limit and (not required or value.strip()):
+            return value  # the usual cases, without spelling out the path
+        if value is None and not required:
+            return ""
+        return read_text(value, self._path(key), required=required, limit=limit)
 
     def enum(self, key: str, allowed: frozenset[str]) -> str:
         value = self.data.get(key)
@@ -81,7 +100,10 @@ class Node:
         return value  # type: ignore[no-any-return]
 
     def number(self, key: str) -> float | int:
-        return read_number(self.data.get(key), self._path(key))
+        value = self.data.get(key)
+        if type(value) is int or type(value) is float:  # bool is excluded: its type is bool
+            return value
+        return read_number(value, self._path(key))
 
     def count(self, key: str) -> int:
         value = self.number(key)
@@ -111,14 +133,15 @@ class Node:
             if required:
                 raise MappingError(f"{self._path(key)} is missing{hint}")
             return None
-        return Node(value, self._path(key))
+        return Node(value, parent=self, key=key)
 
     def nodes(self, key: str, *, hint: str = "") -> list[Node]:
         value = self.data.get(key)
         if not isinstance(value, list):
             shown = "missing" if value is None else f"a {type(value).__name__}, not a list"
             raise MappingError(f"{self._path(key)} is {shown}{hint}")
-        return [Node(item, f"{self._path(key)}[{i}]") for i, item in enumerate(value)]
+        listed = Node({}, parent=self, key=key)  # the list's own path, spelled out only on error
+        return [Node(item, parent=listed, key=f"[{i}]") for i, item in enumerate(value)]
 
 
 _REQUEST_IT = " (the criteria must request this association)"
