@@ -102,7 +102,8 @@ def app_ctx(database_url: str, tmp_path: Path, keyring_backend: MemoryKeyring):
 def sandbox():
     from app.sandbox.server import SandboxServer
 
-    server = SandboxServer(port=0, seed=7, orders=300, rate_limit=None, release_delay=1800.0).start()
+    server = SandboxServer(port=0, seed=7, orders=300, rate_limit=None, release_delay=1800.0,
+                           seeded=["otto"]).start()  # the other marketplaces start empty: cheaper
     yield server
     server.stop()
 

@@ -62,6 +62,7 @@ def ui_ctx(qapp, orderdesk_home: Path, keyring_memory: MemoryKeyring):
 def sandbox() -> Iterator[object]:
     from app.sandbox.server import SandboxServer
 
-    server = SandboxServer(port=0, seed=3, orders=120, rate_limit=None, release_delay=1800.0).start()
+    server = SandboxServer(port=0, seed=3, orders=120, rate_limit=None, release_delay=1800.0,
+                           seeded=["otto"]).start()
     yield server
     server.stop()

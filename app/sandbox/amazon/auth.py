@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ from app.sandbox.amazon.errors import (
 )
 from app.sandbox.amazon.model import MARKETPLACE_ID
 from app.sandbox.amazon.render import BUYER_INFO, SHIPPING_ADDRESS
+from app.sandbox.tokens import TokenLedger
 
 DEFAULT_TTL = 3600  # LWA access tokens and RDTs both live an hour
 ORDER_PATH = r"/orders/v0/orders/(?:\{orderId\}|[A-Za-z0-9-]{1,40})"
@@ -76,11 +76,16 @@ class TokenIssuer:
         self.credentials = dict(credentials)
         self.ttl = ttl
         self._now = now
-        self._lock = threading.Lock()
-        self._access: dict[str, int] = {}  # LWA token -> expiry (sandbox clock, ms)
-        self._restricted: dict[str, tuple[int, tuple[Grant, ...]]] = {}
-        self.issued = 0
-        self.restricted_issued = 0
+        self._access: TokenLedger[bool] = TokenLedger(now)  # LWA token -> does it open the seller's data?
+        self._restricted: TokenLedger[tuple[Grant, ...]] = TokenLedger(now)  # RDT -> what it opens
+
+    @property
+    def issued(self) -> int:
+        return self._access.issued
+
+    @property
+    def restricted_issued(self) -> int:
+        return self._restricted.issued
 
     # -- Login with Amazon -----------------------------------------------------------
     def lwa_endpoint(self, form: Mapping[str, str]) -> Response:
@@ -106,13 +111,7 @@ class TokenIssuer:
     def _grant(self, *, refresh: str | None, for_seller: bool) -> Response:
         """A new access token; only one issued for the seller (refresh grant) opens the Orders API."""
         token = "Atza|" + secrets.token_urlsafe(48)
-        now = self._now()
-        with self._lock:
-            if len(self._access) > 10_000:
-                self._access = {t: e for t, e in self._access.items() if e > now}
-            if for_seller:
-                self._access[token] = now + self.ttl * 1000
-            self.issued += 1
+        self._access.issue(token, self.ttl, for_seller)
         body: dict[str, object] = {"access_token": token, "token_type": "bearer", "expires_in": self.ttl}
         if refresh:
             body["refresh_token"] = refresh  # LWA echoes the refresh token it was given
@@ -131,27 +130,22 @@ class TokenIssuer:
                 return _invalid(grant)
             grants.append(grant)
         token = "Atz.sprdt|" + secrets.token_urlsafe(48)
-        with self._lock:
-            now = self._now()
-            if len(self._restricted) > 10_000:
-                self._restricted = {t: v for t, v in self._restricted.items() if v[0] > now}
-            self._restricted[token] = (now + self.ttl * 1000, tuple(grants))
-            self.restricted_issued += 1
+        self._restricted.issue(token, self.ttl, tuple(grants))
         return json_response({"restrictedDataToken": token, "expiresIn": self.ttl})
 
     # -- checking ----------------------------------------------------------------------
     def check(self, token: str | None, method: str, path: str, *, lwa_only: bool = False) -> Access:
         if not token:
             return Access(problem=TOKEN_MISSING)
-        now = self._now()
-        with self._lock:
-            expiry = self._access.get(token)
-            restricted = None if expiry is not None else self._restricted.get(token)
-        if expiry is not None:
-            return Access(problem=TOKEN_EXPIRED) if expiry <= now else Access()
+        access = self._access.find(token)
+        if access is not None:
+            if not access[1]:  # grantless: no seller behind it, so it opens nothing here
+                return Access(problem=TOKEN_INVALID)
+            return Access(problem=TOKEN_EXPIRED) if access[0] else Access()
+        restricted = self._restricted.find(token)
         if restricted is None:
             return Access(problem=TOKEN_INVALID)
-        if restricted[0] <= now:
+        if restricted[0]:
             return Access(problem=TOKEN_EXPIRED)
         if not lwa_only:
             for grant in restricted[1]:
@@ -161,11 +155,7 @@ class TokenIssuer:
         return Access(problem="The restricted data token does not grant access to this resource.")
 
     def expire_all(self) -> int:
-        with self._lock:
-            count = len(self._access) + len(self._restricted)
-            self._access.clear()
-            self._restricted.clear()
-        return count
+        return self._access.clear() + self._restricted.clear()
 
 
 def _invalid(details: str) -> Response:

@@ -10,16 +10,13 @@ Expiry runs on the sandbox clock, so advancing it past `expires_in` expires toke
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import secrets
-import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from werkzeug.wrappers import Response
 
+from app.sandbox.tokens import TokenLedger, basic_credentials
 from app.sandbox.ebay.errors import (
     ApiError,
     insufficient_scope,
@@ -48,35 +45,21 @@ def sandbox_credentials(seed: int) -> dict[str, str]:
     }
 
 
-def _basic(header: str | None) -> tuple[str, str] | None:
-    if not header or header[:6].lower() != "basic ":
-        return None
-    try:
-        user, sep, password = base64.b64decode(header[6:].strip(), validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return (user, password) if sep else None
-
-
-@dataclass(frozen=True)
-class _Token:
-    expires_ms: int
-    scopes: frozenset[str]
-
-
 class TokenService:
     def __init__(self, credentials: dict[str, str], ttl: int, now_ms: Callable[[], int]) -> None:
         self._client = (credentials["client_id"], credentials["client_secret"])
         self._refresh_token = credentials["refresh_token"]
         self.ttl = ttl
         self._now_ms = now_ms
-        self._lock = threading.Lock()
-        self._tokens: dict[str, _Token] = {}
-        self.issued = 0
+        self._tokens: TokenLedger[frozenset[str]] = TokenLedger(now_ms)  # token -> its scopes
+
+    @property
+    def issued(self) -> int:
+        return self._tokens.issued
 
     # -- POST /identity/v1/oauth2/token ----------------------------------------------------
     def token_endpoint(self, form: Mapping[str, str], authorization: str | None) -> Response:
-        if _basic(authorization) != self._client:
+        if basic_credentials(authorization) != self._client:
             return oauth_error(401, "invalid_client", "client authentication failed")
         grant = form.get("grant_type")
         if not grant:
@@ -104,12 +87,7 @@ class TokenService:
             return oauth_error(400, "invalid_scope", "The requested scope is invalid, unknown, malformed, "
                                                      "or exceeds the scope granted to the client")
         token = TOKEN_PREFIX + secrets.token_urlsafe(48)
-        now = self._now_ms()
-        with self._lock:
-            if len(self._tokens) > 10_000:
-                self._tokens = {t: v for t, v in self._tokens.items() if v.expires_ms > now}
-            self._tokens[token] = _Token(now + self.ttl * 1000, wanted)
-            self.issued += 1
+        self._tokens.issue(token, self.ttl, wanted)
         return json_response({"access_token": token, "expires_in": self.ttl, "token_type": token_type})
 
     # -- every API call -------------------------------------------------------------------------
@@ -118,17 +96,13 @@ class TokenService:
         scheme, _, value = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             return missing_token()
-        with self._lock:
-            token = self._tokens.get(value.strip())
-        if token is None or token.expires_ms <= self._now_ms():
+        found = self._tokens.find(value.strip())
+        if found is None or found[0]:
             return invalid_token()
         needed = {FULFILLMENT} if write else {FULFILLMENT, FULFILLMENT_READ}
-        if not token.scopes & needed:
+        if not found[1] & needed:
             return insufficient_scope()
         return None
 
     def expire_all(self) -> int:
-        with self._lock:
-            count = len(self._tokens)
-            self._tokens.clear()
-        return count
+        return self._tokens.clear()

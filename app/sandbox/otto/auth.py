@@ -7,8 +7,6 @@ Expiry is measured on the sandbox clock, so a test can advance time past
 
 from __future__ import annotations
 
-import base64
-import binascii
 import secrets
 import threading
 from collections.abc import Callable, Mapping
@@ -16,20 +14,10 @@ from collections.abc import Callable, Mapping
 from werkzeug.wrappers import Response
 
 from app.sandbox.otto.errors import json_response, oauth_error
+from app.sandbox.tokens import TokenLedger, basic_credentials
 
 DEFAULT_SCOPE = "orders shipments receipts"
 REFRESH_TTL_S = 7200
-
-
-def _basic_credentials(header: str | None) -> tuple[str, str] | None:
-    if not header or not header[:6].lower() == "basic ":
-        return None
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    user, sep, password = decoded.partition(":")
-    return (user, password) if sep else None
 
 
 class TokenIssuer:
@@ -41,15 +29,18 @@ class TokenIssuer:
         self.ttl = ttl
         self._now_ms = now_ms
         self._lock = threading.Lock()
-        self._tokens: dict[str, int] = {}  # access token -> expiry (ms, sandbox clock)
+        self._tokens: TokenLedger[None] = TokenLedger(now_ms)
         self._refresh: dict[str, int] = {}
-        self.issued = 0
+
+    @property
+    def issued(self) -> int:
+        return self._tokens.issued
 
     def token_endpoint(self, form: Mapping[str, str], authorization: str | None) -> Response:
         grant = form.get("grant_type")
         if not grant:
             return oauth_error(400, "invalid_request", "Missing form parameter: grant_type")
-        basic = _basic_credentials(authorization)
+        basic = basic_credentials(authorization)
         client_id, secret = basic if basic else (form.get("client_id"), form.get("client_secret"))
         if grant == "client_credentials":
             if client_id != self.client_id or secret != self.client_secret:
@@ -78,11 +69,8 @@ class TokenIssuer:
             "scope": scope,
             "not-before-policy": 0,
         }
+        self._tokens.issue(token, self.ttl, None)
         with self._lock:
-            if len(self._tokens) > 10_000:
-                self._tokens = {t: e for t, e in self._tokens.items() if e > now}
-            self._tokens[token] = now + self.ttl * 1000
-            self.issued += 1
             if refresh:
                 refresh_token = secrets.token_urlsafe(32)
                 self._refresh[refresh_token] = now + REFRESH_TTL_S * 1000
@@ -97,17 +85,14 @@ class TokenIssuer:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return "Authorization header must be 'Bearer <access_token>'"
-        with self._lock:
-            expiry = self._tokens.get(token.strip())
-        if expiry is None:
+        found = self._tokens.find(token.strip())
+        if found is None:
             return "Access token is invalid"
-        if expiry <= self._now_ms():
+        if found[0]:
             return "Access token has expired"
         return None
 
     def expire_all(self) -> int:
         with self._lock:
-            count = len(self._tokens)
-            self._tokens.clear()
             self._refresh.clear()
-        return count
+        return self._tokens.clear()

@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import threading
 from collections.abc import Callable
 
 from werkzeug.wrappers import Request, Response
 
+from app.sandbox.tokens import TokenLedger
 from app.sandbox.shopware.errors import INVALID_CLIENT, INVALID_REQUEST, UNSUPPORTED_GRANT, json_response, oauth_error
 
 
@@ -42,9 +42,11 @@ class TokenIssuer:
         self.client_secret = client_secret
         self.ttl = ttl
         self._now_ms = now_ms
-        self._lock = threading.Lock()
-        self._tokens: dict[str, int] = {}  # token -> expiry (sandbox ms)
-        self.issued = 0
+        self._tokens: TokenLedger[None] = TokenLedger(now_ms)
+
+    @property
+    def issued(self) -> int:
+        return self._tokens.issued
 
     def token_endpoint(self, request: Request) -> Response:
         form = read_form(request)
@@ -63,11 +65,7 @@ class TokenIssuer:
         claims = {"aud": self.client_id, "jti": secrets.token_hex(40),
                   "iat": now // 1000, "nbf": now // 1000, "exp": now // 1000 + self.ttl, "sub": "", "scopes": ["write"]}
         token = ".".join((_b64({"typ": "JWT", "alg": "RS256"}), _b64(claims), _b64(secrets.token_bytes(64))))
-        with self._lock:
-            if len(self._tokens) > 10_000:
-                self._tokens = {t: e for t, e in self._tokens.items() if e > now}
-            self._tokens[token] = now + self.ttl * 1000
-            self.issued += 1
+        self._tokens.issue(token, self.ttl, None)
         return token
 
     def check(self, authorization: str | None) -> str | None:
@@ -77,16 +75,12 @@ class TokenIssuer:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return "The JWT string must have two dots"
-        with self._lock:
-            expiry = self._tokens.get(token.strip())
-        if expiry is None:
+        found = self._tokens.find(token.strip())
+        if found is None:
             return "Access token could not be verified"
-        if expiry <= self._now_ms():
+        if found[0]:
             return "Access token is expired"
         return None
 
     def expire_all(self) -> int:
-        with self._lock:
-            count = len(self._tokens)
-            self._tokens.clear()
-        return count
+        return self._tokens.clear()

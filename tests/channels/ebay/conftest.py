@@ -52,7 +52,8 @@ class EbayMarket:
 
 @pytest.fixture
 def market() -> Iterator[EbayMarket]:
-    server = SandboxServer(port=0, seed=5, orders=150, rate_limit=None, release_delay=1800.0).start()
+    server = SandboxServer(port=0, seed=5, orders=150, rate_limit=None, release_delay=1800.0,
+                           seeded=["ebay"]).start()
     yield EbayMarket(server)
     server.stop()
 

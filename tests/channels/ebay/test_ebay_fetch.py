@@ -216,7 +216,8 @@ def test_real_limits_are_used_to_the_full_without_a_single_429(monkeypatch):
     order_page = EbayClient.order_page
     monkeypatch.setattr(EbayClient, "order_page",
                         lambda self, *a: (order_page(self, *a), answered.append(time.monotonic()))[0])
-    server = SandboxServer(port=0, seed=8, orders=150, rate_limit=None, real_limits=True, time_scale=scale).start()
+    server = SandboxServer(port=0, seed=8, orders=150, rate_limit=None, real_limits=True, time_scale=scale,
+                           seeded=["ebay"]).start()
     try:
         info = server.describe()["ebay"]
         server.ebay.configure({"api_calls_per_day": calls_per_day, "token_calls_per_day": 4})
@@ -245,7 +246,8 @@ def test_a_fetch_with_real_limits_stores_everything_without_a_429(app_ctx, monke
     scale = 172_800.0
     monkeypatch.setattr(ebay_adapter, "FULFILLMENT_CALLS_PER_DAY", 10)
     monkeypatch.setattr("app.channels.ebay.client.PAGE_LIMIT", 10)
-    server = SandboxServer(port=0, seed=9, orders=150, rate_limit=None, real_limits=True, time_scale=scale).start()
+    server = SandboxServer(port=0, seed=9, orders=150, rate_limit=None, real_limits=True, time_scale=scale,
+                           seeded=["ebay"]).start()
     try:
         info = server.describe()["ebay"]
         server.ebay.configure({"api_calls_per_day": 10})
