@@ -10,6 +10,7 @@ import httpx
 
 from app.channels.http import RateLimiter, RetryPolicy
 from app.domain.orders import Channel, Order, Quarantined
+from app.domain.statuses import Confirmation, OutboundStatus, PlannedCall
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,32 @@ class ChannelAdapter(Protocol):
     def close(self) -> None: ...
 
 
+class StatusSender(Protocol):
+    """Tells one account's marketplace what happened to an order (issue 5). Built by
+    ``ChannelInfo.create_sender`` with the same credentials and options as the adapter.
+
+    Errors are the neutral ChannelErrors: RateLimited (retry_after honoured), TransientError
+    (network, 5xx: retried later), AuthError, Conflict (the marketplace's state forbids it; the
+    caller reads back before calling it a failure), PermanentError (refused as invalid)."""
+
+    def plan_status(self, status: OutboundStatus) -> list[PlannedCall]:
+        """Exactly the calls ``send_status`` would make, without changing anything. May read
+        from the marketplace (Shopware: the delivery's id); the rules preview shows this."""
+        ...
+
+    def send_status(self, status: OutboundStatus) -> list[PlannedCall]:
+        """Send it; returns the calls made. Safe to call again after a failure part-way
+        (already-applied steps are skipped or answered as applied, never doubled)."""
+        ...
+
+    def confirm_status(self, status: OutboundStatus) -> Confirmation:
+        """Read the order back: does the marketplace show what ``status`` says? Used after
+        sending (a mismatch is flagged) and before resending one found half-done after a crash."""
+        ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class ChannelInfo:
     channel: Channel
@@ -104,3 +131,5 @@ class ChannelInfo:
     production_url: str
     sandbox_url: str
     create: Callable[[str, dict[str, str], AdapterOptions], ChannelAdapter] | None  # None: not built yet
+    # None: the channel cannot be told about shipments yet
+    create_sender: Callable[[str, dict[str, str], AdapterOptions], StatusSender] | None = None

@@ -23,3 +23,9 @@ class TransientError(ChannelError):
 
 class PermanentError(ChannelError):
     """The marketplace refused the request itself (4xx other than auth and rate limits)."""
+
+
+class Conflict(PermanentError):
+    """The marketplace refuses because of the order's state (OTTO 409, Kaufland 403, Shopware's
+    illegal transition). The status may already be there (sent before a crash): the caller reads
+    the order back before it calls this a failure."""

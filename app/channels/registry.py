@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.channels.base import AdapterOptions, ChannelAdapter, ChannelInfo
+import importlib
+
+from app.channels.base import AdapterOptions, ChannelAdapter, ChannelInfo, StatusSender
 from app.domain.orders import Channel
 
 
@@ -38,21 +40,32 @@ def _shopware(base_url: str, credentials: dict[str, str], options: AdapterOption
     return ShopwareAdapter(base_url, credentials, options)
 
 
+def _sender(module: str, cls: str):  # type: ignore[no-untyped-def]
+    """A lazy factory for ``app.channels.<module>.status.<cls>(base_url, credentials, options)``."""
+    def create(base_url: str, credentials: dict[str, str], options: AdapterOptions) -> StatusSender:
+        return getattr(importlib.import_module(f"app.channels.{module}.status"), cls)(base_url, credentials, options)
+    return create
+
+
 CHANNELS: dict[Channel, ChannelInfo] = {
     info.channel: info
     for info in (
         ChannelInfo(Channel.OTTO, "OTTO Market", ("client_id", "client_secret"), ("client_secret",),
-                    "https://api.otto.market", "https://sandbox.api.otto.market", _otto),
+                    "https://api.otto.market", "https://sandbox.api.otto.market", _otto,
+                    _sender("otto", "OttoStatusSender")),
         ChannelInfo(Channel.AMAZON, "Amazon", ("client_id", "client_secret", "refresh_token", "marketplace_id"),
                     ("client_secret", "refresh_token"), "https://sellingpartnerapi-eu.amazon.com",
-                    "https://sandbox.sellingpartnerapi-eu.amazon.com", _amazon),
+                    "https://sandbox.sellingpartnerapi-eu.amazon.com", _amazon,
+                    _sender("amazon", "AmazonStatusSender")),
         ChannelInfo(Channel.EBAY, "eBay", ("client_id", "client_secret", "refresh_token"),
-                    ("client_secret", "refresh_token"), "https://api.ebay.com", "https://api.sandbox.ebay.com", _ebay),
+                    ("client_secret", "refresh_token"), "https://api.ebay.com", "https://api.sandbox.ebay.com", _ebay,
+                    _sender("ebay", "EbayStatusSender")),
         ChannelInfo(Channel.KAUFLAND, "Kaufland", ("client_key", "secret_key", "storefront"), ("secret_key",),
-                    "https://sellerapi.kaufland.com", "", _kaufland),  # Kaufland has no separate sandbox host
+                    "https://sellerapi.kaufland.com", "", _kaufland,
+                    _sender("kaufland", "KauflandStatusSender")),  # Kaufland has no separate sandbox host
         # A Shopware shop lives at the seller's own address: there is no common production URL.
         ChannelInfo(Channel.SHOPWARE, "Shopware 6", ("client_id", "client_secret"), ("client_secret",),
-                    "", "", _shopware),
+                    "", "", _shopware, _sender("shopware", "ShopwareStatusSender")),
     )
 }
 

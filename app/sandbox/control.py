@@ -54,6 +54,8 @@ def shared_rules(key: str = "oid") -> list[Rule]:
         Rule(f"/_sandbox/orders/<{key}>/release", methods=["POST"], endpoint="release"),
         Rule(f"/_sandbox/orders/<{key}>/cancel", methods=["POST"], endpoint="cancel"),
         Rule("/_sandbox/faults", methods=["GET", "POST", "DELETE"], endpoint="faults"),
+        Rule("/_sandbox/status-requests", methods=["GET"], endpoint="status_requests"),
+        Rule("/_sandbox/status-requests/swallow", methods=["POST"], endpoint="swallow_status"),
     ]
 
 
@@ -187,6 +189,15 @@ class ControlApiBase:
             except ValueError as exc:
                 raise ControlError(400, str(exc)) from None
         return json_response({"faults": faults.pending()})
+
+    def _status_requests(self, request: Request, body: dict) -> Response:
+        """Every shipment, cancellation and state change this sandbox accepted (status_log.py)."""
+        return json_response({"requests": self.sandbox.status_recorder.records()})
+
+    def _swallow_status(self, request: Request, body: dict) -> Response:
+        count = int_arg(body, "count", 1, 0, 1000)
+        self.sandbox.status_recorder.swallow(count)
+        return json_response({"swallow": count})
 
     def expire_tokens(self) -> int:
         """`expire_tokens`: every issued token becomes invalid; answers how many."""

@@ -229,3 +229,109 @@ class QuarantinedOrder(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     times_seen: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# --- status back to the marketplaces (issue 5) ------------------------------------------------------
+
+class Shipment(Base):
+    """One package of an order, as the clerk, the CLI or the ERP reported it."""
+
+    __tablename__ = "shipments"
+    __table_args__ = (UniqueConstraint("order_id", "package_no", name="uq_shipments_order_package"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    package_no: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per order
+    tracking_number: Mapped[str] = mapped_column(String(100), default="")
+    carrier: Mapped[str] = mapped_column(String(40), default="")  # app.domain.carriers.Carrier
+    carrier_name: Mapped[str] = mapped_column(String(100), default="")
+    ship_date: Mapped[datetime] = mapped_column(UTCDateTime)
+    return_tracking_number: Mapped[str] = mapped_column(String(100), default="")
+    return_carrier: Mapped[str] = mapped_column(String(40), default="")
+    source: Mapped[str] = mapped_column(String(20), default="desk")  # desk, cli, erp
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ShipmentLine(Base):
+    __tablename__ = "shipment_lines"
+    __table_args__ = (UniqueConstraint("shipment_id", "line_id", name="uq_shipment_lines_shipment_line"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"))
+    line_id: Mapped[str] = mapped_column(String(100))  # OrderLine.external_id
+    sku: Mapped[str] = mapped_column(String(100))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class Cancellation(Base):
+    __tablename__ = "cancellations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(String(20), default="desk")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CancellationLine(Base):
+    __tablename__ = "cancellation_lines"
+    __table_args__ = (UniqueConstraint("cancellation_id", "line_id", name="uq_cancellation_lines_cancellation_line"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cancellation_id: Mapped[int] = mapped_column(ForeignKey("cancellations.id", ondelete="CASCADE"))
+    line_id: Mapped[str] = mapped_column(String(100))
+    sku: Mapped[str] = mapped_column(String(100))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class StatusRuleRow(Base):
+    """A seller's own status rule; where none is stored, the channel's default applies."""
+
+    __tablename__ = "status_rules"
+    __table_args__ = (UniqueConstraint("channel", "event", "status_type", name="uq_status_rules_channel_event_type"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    event: Mapped[str] = mapped_column(String(30))
+    status_type: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(60))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StatusProtocol(Base):
+    """One status that must reach a marketplace: the durable outbox.
+
+    Written in the same transaction as the event that caused it; ``dedupe_key`` makes a repeated
+    event (a retried web-service call, two workstations) write it once. ``payload`` is the
+    OutboundStatus as JSON, fixed at that moment."""
+
+    __tablename__ = "status_protocols"
+    __table_args__ = (
+        # The transmission's query: what is due, oldest first.
+        Index("ix_status_protocols_state_next_try", "state", "next_try_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    event: Mapped[str] = mapped_column(String(30))
+    status_type: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_try_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # waiting for tracking until then
+    claim_token: Mapped[str | None] = mapped_column(String(40))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_request: Mapped[str] = mapped_column(Text, default="")  # JSON: the calls that were made
+    verified: Mapped[bool | None] = mapped_column(Boolean)  # read back: None = not checked yet
+    verify_detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Setting(Base):
+    """Settings every workstation shares (automatic transmission, waiting time, jobs)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON

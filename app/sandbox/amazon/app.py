@@ -36,6 +36,7 @@ from app.sandbox.amazon.shipment import parse_confirmation
 from app.sandbox.amazon.state import Conflict, OrderStore, UnknownOrder
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultInjector, cutoff_response, garbage_response
+from app.sandbox.status_log import StatusRecorder
 from app.sandbox.settings import SandboxSettings
 
 LWA_PATH = "/auth/o2/token"
@@ -75,6 +76,7 @@ class AmazonSandbox:
         self.credentials = seeded_credentials(self.settings.seed)
         self.tokens = TokenIssuer(self.credentials, self.settings.token_ttl or DEFAULT_TTL, self.now)
         self.faults = FaultInjector()
+        self.status_recorder = StatusRecorder()  # status requests it accepted (status_log.py)
         self.plans = UsagePlans(self.settings)
         self.items_page_size = 20  # UNCONFIRMED how many items getOrderItems returns per page: a switch
         self._stats_lock = threading.Lock()

@@ -44,6 +44,7 @@ from app.sandbox.ebay.shipping import parse_package
 from app.sandbox.ebay.state import OrderStore
 from app.sandbox.ebay.switches import DailyQuota, Switches
 from app.sandbox.faults import FaultInjector, cutoff_response, garbage_response, retry_after_seconds
+from app.sandbox.status_log import StatusRecorder
 from app.sandbox.settings import SandboxSettings
 
 TOKEN_PATH = "/identity/v1/oauth2/token"
@@ -83,6 +84,7 @@ class EbaySandbox:
         self.credentials = sandbox_credentials(settings.seed)
         self.tokens = TokenService(self.credentials, settings.token_ttl or DEFAULT_TTL, self.clock.now_ms)
         self.faults = FaultInjector()
+        self.status_recorder = StatusRecorder()  # status requests it accepted (status_log.py)
         self.switches = Switches()
         self.api_quota = DailyQuota("sell.fulfillment", settings, self.switches.api_calls_per_day)
         self.token_quota = DailyQuota("identity.oauth2.token", settings, self.switches.token_calls_per_day)

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultInjector, RateLimiter, cutoff_response, garbage_response, retry_after_seconds
+from app.sandbox.status_log import StatusRecorder
 from app.sandbox.kaufland.catalog import carriers_payload
 from app.sandbox.kaufland.config import KauflandConfig
 from app.sandbox.kaufland.errors import Problem, invalid, json_response, raw_json
@@ -79,6 +80,7 @@ class KauflandSandbox:
         self.credentials = {"client_key": client_key, "secret_key": secret_key, "storefront": self.storefront}
         self.signatures = SignatureCheck(client_key, secret_key, self.config, wall_clock=wall_clock)
         self.faults = FaultInjector()
+        self.status_recorder = StatusRecorder()  # status requests it accepted (status_log.py)
         self.limiter = RateLimiter(None, burst=self.config.rate_limit)
         self.apply_rate_limit()
         self._stats_lock = threading.Lock()

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultInjector, RateLimiter, cutoff_response, garbage_response, retry_after_seconds
+from app.sandbox.status_log import StatusRecorder
 from app.sandbox.otto.auth import TokenIssuer
 from app.sandbox.otto.errors import JSON_CONTENT_TYPE, error_entry, error_response, errors_response, json_response
 from app.sandbox.otto.query import BadQuery, OrderQuery, ReceiptQuery, parse_limit
@@ -77,6 +78,7 @@ class OttoSandbox:
         self.credentials = {"client_id": client_id, "client_secret": secret}
         self.tokens = TokenIssuer(client_id, secret, int(token_ttl), self.clock.now_ms)
         self.faults = FaultInjector()
+        self.status_recorder = StatusRecorder()  # status requests it accepted (status_log.py)
         # The burst is one second of the documented 20/s, also when a test scales the rate down.
         self.limiter = RateLimiter(rate_limit, burst=rate_burst)
         self.require_return_tracking = True

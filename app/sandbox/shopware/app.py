@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 
 from app.sandbox.clock import SandboxClock
 from app.sandbox.faults import FaultInjector, RateLimiter, cutoff_response, garbage_response, retry_after_seconds
+from app.sandbox.status_log import StatusRecorder
 from app.sandbox.settings import SandboxSettings
 from app.sandbox.shopware.auth import TokenIssuer
 from app.sandbox.shopware.criteria import CriteriaError, parse_criteria
@@ -83,6 +84,7 @@ class ShopwareSandbox:
         self.tokens = TokenIssuer(self.credentials["client_id"], self.credentials["client_secret"],
                                   s.token_ttl or TOKEN_TTL_S, self.clock.now_ms)
         self.faults = FaultInjector()
+        self.status_recorder = StatusRecorder()  # status requests it accepted (status_log.py)
         self.token_limiter = RateLimiter(s.scaled(TOKEN_PER_MINUTE / 60) if s.real_limits else None, burst=TOKEN_BURST)
         self.api_limiter = RateLimiter(None)  # self-hosted shops have no Admin API limit (UNCONFIRMED)
         self.max_limit: int | None = DEFAULT_MAX_LIMIT
