@@ -13,6 +13,7 @@ from app.channels.base import AdapterOptions
 from app.paths import AppPaths
 from app.secrets.store import SecretStore, open_secret_store
 from app.services.fetch import FetchService
+from app.services.status import StatusService
 from app.store.accounts import AccountRepository
 from app.store.db import create_store_engine, database_url
 from app.store.migrate import upgrade
@@ -25,6 +26,7 @@ class AppContext:
     accounts: AccountRepository
     fetch: FetchService
     _secret_factory: Callable[[], SecretStore]
+    status: StatusService = field(default=None)  # type: ignore[assignment]  # set by build()
     _secrets: SecretStore | None = field(default=None)
     _log_handler: logging.Handler | None = field(default=None)
 
@@ -68,4 +70,5 @@ def build(
     factory = (lambda: secrets) if secrets is not None else (lambda: open_secret_store(paths.data, ask_master_key))
     ctx = AppContext(paths, engine, accounts, FetchService(engine, accounts, lambda: ctx.secrets(), adapter_options),
                      factory, _log_handler=handler)  # type: ignore[arg-type]
+    ctx.status = StatusService(engine, accounts, lambda: ctx.secrets(), adapter_options)
     return ctx
