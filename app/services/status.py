@@ -91,6 +91,21 @@ def resolve_carrier(text: str | None, channel: Channel) -> Carrier | None:
                         f"{', '.join(sorted(c.value for c in Carrier))}")
 
 
+def propose_carrier(tracking: str, *, required: bool = True) -> Carrier | None:
+    """The best-ranked carrier for a tracking number; ShipmentError when none fits and one is needed."""
+    candidates = detect(tracking)
+    if candidates:
+        return candidates[0].carrier
+    if not required:
+        return None
+    failing = detect(tracking, include_failed=True)
+    if failing:
+        raise ShipmentError(f"tracking number {tracking}: looks like {failing[0].name}, but its check digit is "
+                            f"wrong, so it is probably mistyped; correct it, or choose the carrier and confirm "
+                            f"the number")
+    raise ShipmentError(f"tracking number {tracking}: the carrier cannot be told from it; choose the carrier")
+
+
 @dataclass(frozen=True)
 class ShipRequest:
     order: int | str  # OrderDesk id, order number or marketplace id
@@ -242,11 +257,7 @@ class StatusService:
             tracking = normalise(request.tracking_number)
             carrier = resolve_carrier(request.carrier, order.channel)
             if carrier is None and tracking:
-                candidates = detect(tracking)
-                if not candidates and order.channel is not Channel.SHOPWARE:
-                    raise ShipmentError(f"tracking number {tracking}: the carrier cannot be told from it; "
-                                        f"choose the carrier")
-                carrier = candidates[0].carrier if candidates else None
+                carrier = propose_carrier(tracking, required=order.channel is not Channel.SHOPWARE)
             return_carrier = resolve_carrier(request.return_carrier, order.channel)
             ship_from = self._check_shipment(conn, order.channel, carrier, tracking, request, return_carrier)
             mapped = channel_carrier(order.channel, carrier, request.carrier_name) if carrier else None
@@ -380,8 +391,7 @@ class StatusService:
             order = store.find_order(conn, shipment.order_id)
             found = resolve_carrier(carrier, order.channel) or (Carrier(shipment.carrier) if shipment.carrier else None)
             if found is None:
-                candidates = detect(tracking)
-                found = candidates[0].carrier if candidates else None
+                found = propose_carrier(tracking, required=order.channel is not Channel.SHOPWARE)
             problems = shipment_problems(order.channel, found, tracking, carrier_name=carrier_name,
                                          skip_check_digit=skip_check_digit)
             if problems:
@@ -503,8 +513,9 @@ class StatusService:
         for rec in store.due_waiting(self.engine, now, channel, ids):
             status = rec.status
             carrier = Carrier(status.carrier) if status.carrier else None
-            blocking = [p for p in shipment_problems(status.channel, carrier, None)
-                        if p.code in (ProblemCode.TRACKING_MISSING, ProblemCode.CARRIER_MISSING)]
+            blocking = sorted((p for p in shipment_problems(status.channel, carrier, None)
+                               if p.code in (ProblemCode.TRACKING_MISSING, ProblemCode.CARRIER_MISSING)),
+                              key=lambda p: p.code is not ProblemCode.TRACKING_MISSING)
             hours = f"{wait.total_seconds() / 3600:g} h"
             if blocking:
                 message = (f"No tracking number arrived within {hours}, and {blocking[0].message} Add the tracking "
