@@ -251,34 +251,17 @@ class StatusService:
         with write_transaction(self.engine) as conn:
             order = store.find_order(conn, request.order)
             store.lock_order(conn, order.id)
-            lines = store.line_states(conn, order.id)
-            picked = allocate(lines, request.lines, action="ship")
-            complete = covers_everything(lines, picked)
-            tracking = normalise(request.tracking_number)
-            carrier = resolve_carrier(request.carrier, order.channel)
-            if carrier is None and tracking:
-                carrier = propose_carrier(tracking, required=order.channel is not Channel.SHOPWARE)
-            return_carrier = resolve_carrier(request.return_carrier, order.channel)
-            ship_from = self._check_shipment(conn, order.channel, carrier, tracking, request, return_carrier)
-            mapped = channel_carrier(order.channel, carrier, request.carrier_name) if carrier else None
-            package = Package(picked, tracking, carrier.value if carrier else "", request.carrier_name,
-                              request.ship_date or now, normalise(request.return_tracking_number),
-                              return_carrier.value if return_carrier else "")
+            package, base = self._shipment(conn, order, request, now)
             shipment_id, package_no = store.insert_shipment(conn, order.id, package, request.source, now)
-            return_code = (channel_carrier(order.channel, return_carrier).code
-                           if return_carrier and channel_carrier(order.channel, return_carrier) else "")
-            base = OutboundStatus(
-                order.channel, StatusEvent.SHIPMENT_COMPLETED, StatusType.DELIVERY, "", order.id,
-                order.marketplace_id, order.order_number, picked, complete, package_no, tracking,
-                carrier.value if carrier else "", mapped.code if mapped else "", mapped.name if mapped else "",
-                package.ship_date, package.return_tracking_number, return_code,
-                extra={"ship_from": ship_from} if ship_from else {})
-            waiting = not tracking
+            assert package_no == base.package_no  # the order is locked: nobody took the number meanwhile
+            waiting = not package.tracking_number
             state = ProtocolState.WAITING if waiting else ProtocolState.PENDING
             wait_until = now + self.tracking_wait() if waiting else None
             protocols = self._queue(conn, order, base, f"shipment:{shipment_id}", now, state, wait_until)
-            pieces = sum(ln.quantity for ln in picked)
-            what = f"{CARRIER_NAMES[carrier]} {tracking}".strip() if carrier else (tracking or "no tracking number yet")
+            pieces = sum(ln.quantity for ln in package.lines)
+            carrier = Carrier(package.carrier) if package.carrier else None
+            what = (f"{CARRIER_NAMES[carrier]} {package.tracking_number}".strip() if carrier
+                    else (package.tracking_number or "no tracking number yet"))
             store.add_event(conn, order.id, "shipped", f"package {package_no}: {pieces} piece(s), {what}", now)
             protocol_log.write(conn, Level.INFO, "shipment_recorded",
                                f"Package {package_no} of order {order.order_number} recorded ({pieces} piece(s), "
@@ -287,9 +270,35 @@ class StatusService:
                                channel=order.channel.value, account_id=order.account_id,
                                account_name=order.account_name, order_number=order.order_number)
         note = "" if protocols else f"no enabled status rule sends shipments to {order.channel.value}"
-        return ShipOutcome(order.order_number, order.channel.value, shipment_id, package_no,
-                           carrier.value if carrier else "", mapped.code if mapped else "", picked, protocols,
-                           waiting and bool(protocols), note)
+        return ShipOutcome(order.order_number, order.channel.value, shipment_id, package_no, package.carrier,
+                           base.carrier_code, package.lines, protocols, waiting and bool(protocols), note)
+
+    def _shipment(self, conn, order: store.OrderRef, request: ShipRequest,  # type: ignore[no-untyped-def]
+                  now: datetime) -> tuple[Package, OutboundStatus]:
+        """The package and its outbound status (type and value still to be set by a rule), checked
+        as the channel would check it. Shared by ship() and preview(), so both say the same."""
+        lines = store.line_states(conn, order.id)
+        picked = allocate(lines, request.lines, action="ship")
+        complete = covers_everything(lines, picked)
+        tracking = normalise(request.tracking_number)
+        carrier = resolve_carrier(request.carrier, order.channel)
+        if carrier is None and tracking:
+            carrier = propose_carrier(tracking, required=order.channel is not Channel.SHOPWARE)
+        return_carrier = resolve_carrier(request.return_carrier, order.channel)
+        ship_from = self._check_shipment(conn, order.channel, carrier, tracking, request, return_carrier)
+        mapped = channel_carrier(order.channel, carrier, request.carrier_name) if carrier else None
+        package = Package(picked, tracking, carrier.value if carrier else "", request.carrier_name,
+                          request.ship_date or now, normalise(request.return_tracking_number),
+                          return_carrier.value if return_carrier else "")
+        mapped_return = channel_carrier(order.channel, return_carrier) if return_carrier else None
+        package_no = len(store.shipments_of(conn, order.id)) + 1
+        base = OutboundStatus(
+            order.channel, StatusEvent.SHIPMENT_COMPLETED, StatusType.DELIVERY, "", order.id,
+            order.marketplace_id, order.order_number, picked, complete, package_no, tracking,
+            package.carrier, mapped.code if mapped else "", mapped.name if mapped else "",
+            package.ship_date, package.return_tracking_number, mapped_return.code if mapped_return else "",
+            extra={"ship_from": ship_from} if ship_from else {})
+        return package, base
 
     def _check_shipment(self, conn, channel: Channel, carrier: Carrier | None, tracking: str,  # type: ignore[no-untyped-def]
                         request: ShipRequest, return_carrier: Carrier | None) -> dict | None:
@@ -411,57 +420,56 @@ class StatusService:
 
     # -- preview -----------------------------------------------------------------------------------
     def preview(self, order_ref: int | str, rules: Iterable[StatusRule] | None = None, *,
-                tracking_number: str = "", carrier: str | None = None, reason: str = "") -> list[PreviewItem]:
+                ship: ShipRequest | None = None, reason: str = "",
+                events: Iterable[StatusEvent] | None = None) -> list[PreviewItem]:
         """For a chosen order: exactly what each rule (enabled or not) would send, computed by the
-        same sender that sends. Shipments are previewed as one package of every open line."""
+        same code that ships and the same sender that sends. ``ship``: the package to preview
+        (default: every open line, no tracking number); ``events``: only rules for these."""
+        now = self.clock()
+        wanted = set(events) if events is not None else None
         with self.engine.connect() as conn:
             order = store.find_order(conn, order_ref)
             states = store.line_states(conn, order.id)
-            ship_from = store.get_setting(conn, SETTING_SHIP_FROM, None)
-            chosen = list(rules) if rules is not None else store.load_rules(conn, order.channel)
-            package_no = len(store.shipments_of(conn, order.id)) + 1
-        chosen = [r for r in chosen if r.channel is order.channel]
-        items: list[PreviewItem] = []
-        account = self._account(order.account_name)
-        sender: StatusSender | None = None
-        try:
-            sender = self._sender(account)
+            chosen = [r for r in (list(rules) if rules is not None else store.load_rules(conn, order.channel))
+                      if r.channel is order.channel and (wanted is None or r.event in wanted)]
+            statuses: list[OutboundStatus | str] = []
             for rule in chosen:
                 try:
-                    status = self._preview_status(order, rule, states, tracking_number, carrier, reason, ship_from,
-                                                  package_no)
+                    statuses.append(self._preview_status(conn, order, rule, states, ship, reason, now))
+                except (ShipmentError, ValueError) as exc:
+                    statuses.append(str(exc))
+        items: list[PreviewItem] = []
+        sender: StatusSender | None = None
+        try:
+            sender = self._sender(self.accounts.get(order.account_name))
+            for rule, status in zip(chosen, statuses):
+                if isinstance(status, str):
+                    items.append(PreviewItem(rule, None, [], status))
+                    continue
+                try:
                     items.append(PreviewItem(rule, status, sender.plan_status(status)))
-                except (ShipmentError, ChannelError, ValueError) as exc:
-                    items.append(PreviewItem(rule, None, [], str(exc)))
-        except (ChannelError, SecretStoreError) as exc:
+                except ChannelError as exc:
+                    items.append(PreviewItem(rule, status, [], str(exc)))
+        except (ChannelError, SecretStoreError, ValueError) as exc:
             items = [PreviewItem(rule, None, [], str(exc)) for rule in chosen]
         finally:
             if sender is not None:
                 sender.close()
         return items
 
-    def _preview_status(self, order: store.OrderRef, rule: StatusRule, states, tracking: str,  # type: ignore[no-untyped-def]
-                        carrier_text: str | None, reason: str, ship_from: dict | None, package_no: int) -> OutboundStatus:
-        action = "cancel" if rule.event is StatusEvent.CANCELLED else "ship"
-        picked = (allocate(states, None, action=action) if rule.event in
-                  (StatusEvent.SHIPMENT_COMPLETED, StatusEvent.CANCELLED)
-                  else tuple(StatusLine(s.line_id, s.sku, s.quantity) for s in states))
-        status = OutboundStatus(order.channel, rule.event, rule.status_type, rule.value, order.id,
-                                order.marketplace_id, order.order_number, picked, True)
+    def _preview_status(self, conn, order: store.OrderRef, rule: StatusRule, states, ship: ShipRequest | None,  # type: ignore[no-untyped-def]
+                        reason: str, now: datetime) -> OutboundStatus:
         if rule.event is StatusEvent.SHIPMENT_COMPLETED:
-            number = normalise(tracking)
-            found = resolve_carrier(carrier_text, order.channel)
-            if found is None and number:
-                candidates = detect(number)
-                found = candidates[0].carrier if candidates else None
-            mapped = channel_carrier(order.channel, found) if found else None
-            status = replace(status, package_no=package_no, tracking_number=number,
-                             carrier=found.value if found else "", carrier_code=mapped.code if mapped else "",
-                             carrier_name=mapped.name if mapped else "", ship_date=self.clock(),
-                             extra={"ship_from": ship_from} if ship_from and order.channel is Channel.OTTO else {})
+            _, base = self._shipment(conn, order, ship or ShipRequest(order.id), now)
+            return replace(base, status_type=rule.status_type, value=rule.value)
         if rule.event is StatusEvent.CANCELLED:
-            status = replace(status, reason=reason or (CANCEL_REASONS[order.channel] or ("",))[0])
-        return status
+            picked = allocate(states, None, action="cancel")
+            return OutboundStatus(order.channel, rule.event, rule.status_type, rule.value, order.id,
+                                  order.marketplace_id, order.order_number, picked, True,
+                                  reason=reason or (CANCEL_REASONS[order.channel] or ("",))[0])
+        lines = tuple(StatusLine(s.line_id, s.sku, s.quantity) for s in states)
+        return OutboundStatus(order.channel, rule.event, rule.status_type, rule.value, order.id,
+                              order.marketplace_id, order.order_number, lines, True)
 
     # -- the queue ---------------------------------------------------------------------------------
     def queue(self, *, states: Iterable[str] | None = None, channel: str | None = None, account: str | None = None,
@@ -475,9 +483,15 @@ class StatusService:
                                     order_id=order_id, limit=limit)
 
     def retry(self, protocol_id: int) -> bool:
-        """A failed (or waiting) protocol is sent by the next transmission."""
-        return store.move(self.engine, protocol_id, from_states=(ProtocolState.FAILED, ProtocolState.WAITING),
-                          to=ProtocolState.PENDING, now=self.clock(), error="")
+        """A failed or waiting protocol, or a sent one the marketplace did not show on reading
+        back, is sent by the next transmission."""
+        with self.engine.connect() as conn:
+            rec = store.get_protocol(conn, protocol_id)
+        states = [ProtocolState.FAILED, ProtocolState.WAITING]
+        if rec.state == ProtocolState.SENT.value and rec.verified is False:
+            states.append(ProtocolState.SENT)
+        return store.move(self.engine, protocol_id, from_states=states, to=ProtocolState.PENDING, now=self.clock(),
+                          error="")
 
     def discard(self, protocol_id: int) -> bool:
         """The clerk decided it shall not be sent (handled in the marketplace's portal)."""
