@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from app.channels.base import AdapterOptions, StatusSender
 from app.channels.errors import AuthError, ChannelError, Conflict, PermanentError, RateLimited, TransientError
@@ -244,11 +245,12 @@ class StatusService:
             store.set_setting(conn, SETTING_AUTO, stored)
 
     # -- events ----------------------------------------------------------------------------------
-    def ship(self, request: ShipRequest) -> ShipOutcome:
+    def ship(self, request: ShipRequest, *, conn: Connection | None = None) -> ShipOutcome:
         """Record one package and queue its status for every enabled rule. Raises ShipmentError
-        (or store.OrderNotFound) naming the problem; then nothing is written."""
+        (or store.OrderNotFound) naming the problem; then nothing is written. ``conn``: write
+        within the caller's transaction (the web service writes a whole request at once)."""
         now = self.clock()
-        with write_transaction(self.engine) as conn:
+        with self._transaction(conn) as conn:
             order = store.find_order(conn, request.order)
             store.lock_order(conn, order.id)
             package, base = self._shipment(conn, order, request, now)
@@ -324,9 +326,9 @@ class StatusService:
         return ship_from
 
     def cancel(self, order_ref: int | str, lines: Sequence[tuple[str, int]] | None, reason: str = "",
-               source: str = "desk") -> EventOutcome:
+               source: str = "desk", *, conn: Connection | None = None) -> EventOutcome:
         now = self.clock()
-        with write_transaction(self.engine) as conn:
+        with self._transaction(conn) as conn:
             order = store.find_order(conn, order_ref)
             if not channel_can_cancel(order.channel):
                 raise ShipmentError(f"{channel_info(order.channel.value).display_name} cannot be told of a "
@@ -358,13 +360,13 @@ class StatusService:
         return EventOutcome(order.order_number, order.channel.value, cancellation_id, picked, protocols)
 
     def record_event(self, order_ref: int | str, event: StatusEvent, *, source: str = "desk",
-                     key: str | None = None) -> EventOutcome:
+                     key: str | None = None, conn: Connection | None = None) -> EventOutcome:
         """An invoice created, a payment settled, a return received: queued per enabled rule. The
         same event for the same order (or the same ``key``) is queued once."""
         if event in (StatusEvent.SHIPMENT_COMPLETED, StatusEvent.CANCELLED):
             raise ValueError("shipments and cancellations are recorded with ship() and cancel()")
         now = self.clock()
-        with write_transaction(self.engine) as conn:
+        with self._transaction(conn) as conn:
             order = store.find_order(conn, order_ref)
             states = store.line_states(conn, order.id)
             lines = tuple(StatusLine(ln.line_id, ln.sku, ln.quantity) for ln in states)
@@ -677,6 +679,14 @@ class StatusService:
                          next_try_at=now if not reason else now + backoff(1), undo_attempt=True)
 
     # -- helpers -------------------------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+        else:
+            with write_transaction(self.engine) as own:
+                yield own
+
     def _account(self, name: str) -> AccountRecord:
         return self.accounts.get(name)
 

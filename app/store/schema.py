@@ -335,3 +335,59 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+# --- application server, ERP web service, several workstations (issue 6) --------------------------
+
+class ApiToken(Base):
+    """An ERP's access to the web service. Only a hash is kept: the token is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the token
+    prefix: Mapped[str] = mapped_column(String(16))  # the token's first characters, to tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Job(Base):
+    """A routine the application server (or a desk) runs on a schedule: fetch one account, transmit
+    one channel's status protocols. Claimed with a lease, so it never runs twice at once anywhere."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("kind", "scope", name="uq_jobs_kind_scope"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # fetch, status
+    scope: Mapped[str] = mapped_column(String(60))  # "account:<id>", "channel:<channel>"
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    next_run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_result: Mapped[str | None] = mapped_column(String(20))  # ok, failed, interrupted
+    last_summary: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    claim_token: Mapped[str | None] = mapped_column(String(40))
+    claimed_by: Mapped[str] = mapped_column(String(200), default="")  # host and process, for the clerk
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ErpExport(Base):
+    """Which version of an order the ERP has been given (fetchOrders marks what it exported)."""
+
+    __tablename__ = "erp_exports"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    exported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    exported_version: Mapped[datetime] = mapped_column(UTCDateTime)  # the order's updated_at then
+
+
+class ErpRequest(Base):
+    """updateOrders items already applied, by the ERP's own reference: a repeated call (a retry
+    after a lost answer) returns the first result and writes nothing twice."""
+
+    __tablename__ = "erp_requests"
+    ref: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    result: Mapped[str] = mapped_column(Text)  # JSON
