@@ -1,8 +1,9 @@
-"""WSGI app of the Shopware 6 Admin API sandbox: OAuth token and order search.
+"""WSGI app of the Shopware 6 Admin API sandbox: OAuth token, order search, state transitions.
 
 Paths are relative to the mount point (the server strips `/shopware`) exactly as they are
 relative to a real shop's URL: `/api/oauth/token`, `/api/search/order`,
-`/api/search-ids/order`; the `/api/v1`…`/api/v3` prefixes of Shopware <= 6.3 are accepted too.
+`/api/search-ids/order`, the state transitions and `PATCH /api/order-delivery/{id}`
+(transitions.py); the `/api/v1`…`/api/v3` prefixes of Shopware <= 6.3 are accepted too.
 Request pipeline: tick the state machine -> scripted fault -> rate limit -> bearer check ->
 endpoint. See docs/SANDBOX.md ("Shopware 6 Admin API emulation") for what is emulated and which switches exist.
 """
@@ -40,6 +41,7 @@ from app.sandbox.shopware.errors import (
 from app.sandbox.shopware.jsonapi import jsonapi_document
 from app.sandbox.shopware.render import ASSOCIATIONS
 from app.sandbox.shopware.state import OrderStore
+from app.sandbox.shopware.transitions import TransitionApi
 
 TOKEN_TTL_S = 600  # Shopware: PT10M for client_credentials
 TOKEN_PER_MINUTE = 10.0  # Shopware SaaS: POST /api/oauth/token, 10 per minute per IP
@@ -53,6 +55,12 @@ API_ROUTES = Map(
         Rule(TOKEN_PATH, methods=["POST"], endpoint="token"),
         Rule("/api/search/<entity>", methods=["POST"], endpoint="search"),
         Rule("/api/search-ids/<entity>", methods=["POST"], endpoint="search_ids"),
+        Rule("/api/_action/<any(order, order_delivery, order_transaction):machine>/<eid>/state/<action>",
+             methods=["POST"], endpoint="transition"),
+        Rule("/api/_action/state-machine/<machine>/<eid>/state", methods=["GET"], endpoint="available"),
+        Rule("/api/_action/state-machine/<machine>/<eid>/state/<action>", methods=["POST"],
+             endpoint="generic_transition"),
+        Rule("/api/order-delivery/<eid>", methods=["PATCH"], endpoint="patch_delivery"),
     ],
     strict_slashes=False,
 )
@@ -85,6 +93,7 @@ class ShopwareSandbox:
                                   s.token_ttl or TOKEN_TTL_S, self.clock.now_ms)
         self.faults = FaultInjector()
         self.status_recorder = StatusRecorder()  # status requests it accepted (status_log.py)
+        self.transitions = TransitionApi(self)
         self.token_limiter = RateLimiter(s.scaled(TOKEN_PER_MINUTE / 60) if s.real_limits else None, burst=TOKEN_BURST)
         self.api_limiter = RateLimiter(None)  # self-hosted shops have no Admin API limit (UNCONFIRMED)
         self.max_limit: int | None = DEFAULT_MAX_LIMIT
@@ -149,7 +158,15 @@ class ShopwareSandbox:
         hint = self.tokens.check(request.headers.get("Authorization"))
         if hint is not None:
             return oauth_error(ACCESS_DENIED, hint)
-        return self._search(request, values["entity"], ids_only=endpoint == "search_ids")
+        if endpoint in ("search", "search_ids"):
+            return self._search(request, values["entity"], ids_only=endpoint == "search_ids")
+        api = self.transitions
+        if endpoint == "available":
+            return api.available(request, values["machine"], values["eid"])
+        if endpoint == "patch_delivery":
+            return api.patch_delivery(request, path, values["eid"])
+        return api.transition(request, path, values["machine"], values["eid"], values["action"],
+                              generic=endpoint == "generic_transition", simple=_wants_simple(request))
 
     # -- search ------------------------------------------------------------------------------
     def _search(self, request: Request, entity: str, *, ids_only: bool) -> Response:

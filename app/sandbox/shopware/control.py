@@ -2,8 +2,8 @@
 
 The neutral calls of docs/SANDBOX.md ("Control API shared by every sandbox") plus Shopware
 extras: `pay` (an invoice or cash payment arrives), `ship` (delivery shipped with tracking
-codes) and `config` (switches for behaviour the docs leave open). Shopware cancels whole
-orders only, so a cancel naming lines answers 400.
+codes) and `config` (switches for behaviour the docs leave open, the transition endpoints' too).
+Shopware cancels whole orders only, so a cancel naming lines answers 400.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from app.sandbox.control import ControlApiBase, bool_arg, check, choice_arg, control_routes, int_arg, json_response
 from app.sandbox.otto.render import iso
-from app.sandbox.shopware.model import MALFORMED_KINDS, PAYMENT_CODE, Order, line_id
+from app.sandbox.shopware.model import MALFORMED_KINDS, PAYMENT_CODE, TRANSACTION_SPELLINGS, Order, line_id
 from app.sandbox.shopware.state import Conflict
 from app.sandbox.shopware.state import NotFound as UnknownOrder
 
@@ -134,6 +134,13 @@ class ControlApi(ControlApiBase):
                 sandbox.api_limiter.set_rate(sandbox.settings.scaled(per_second) if per_second else None)
             if "token_ttl" in body:
                 sandbox.tokens.ttl = _count(body, "token_ttl", None, 86_400) or sandbox.tokens.ttl
+            if "transaction_actions" in body:
+                spelling = body["transaction_actions"]
+                check(spelling in TRANSACTION_SPELLINGS,
+                      f"'transaction_actions' must be one of {', '.join(TRANSACTION_SPELLINGS)}")
+                sandbox.transitions.set_spelling(spelling)
+            if "unnecessary_transitions" in body:
+                sandbox.transitions.unnecessary_ok = bool_arg(body, "unnecessary_transitions", True)
         return json_response(self._switches())
 
     def _switches(self) -> dict[str, object]:
@@ -148,5 +155,7 @@ class ControlApi(ControlApiBase):
             "token_per_minute": round(token_rate * 60 / scale, 6) if token_rate else None,
             "api_per_second": round(api_rate / scale, 6) if api_rate else None,
             "token_ttl": sandbox.tokens.ttl,
+            "transaction_actions": sandbox.transitions.spelling,
+            "unnecessary_transitions": sandbox.transitions.unnecessary_ok,
             "time_scale": scale,
         }

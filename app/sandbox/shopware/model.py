@@ -7,8 +7,7 @@ derived from the order id on demand instead of being stored, which keeps 100,000
 orders cheap.
 
 State names, transition actions and payment handler classes are Shopware's own
-(marketplaces.md §5.4); the transition tables are here so the transition endpoints of the
-next issue only need routing.
+(marketplaces.md §5.4); the transition endpoints (transitions.py) route onto these tables.
 """
 
 from __future__ import annotations
@@ -79,14 +78,51 @@ class IllegalTransition(ValueError):
     """The state machine has no such action from the current state."""
 
 
+# Which spellings of the pay actions a shop knows (switch `transaction_actions`): 6.7 both,
+# up to 6.6 only the old ones, after the announced removal only the new ones.
+TRANSACTION_SPELLINGS = ("both", "pay", "paid")
+_NEW_SPELLINGS = frozenset(TRANSACTION_ACTION_ALIASES.values())
+_OLD_SPELLINGS = frozenset(TRANSACTION_ACTION_ALIASES)
+
+
+def canonical_action(machine: str, action: str) -> str:
+    return TRANSACTION_ACTION_ALIASES.get(action, action) if machine == "order_transaction" else action
+
+
+def action_names(machine: str, spelling: str = "both") -> list[str]:
+    """Every action the shop's state machine knows, sorted by name as Shopware lists them."""
+    names = set(TRANSITIONS[machine])
+    if machine == "order_transaction":
+        if spelling != "paid":
+            names |= _OLD_SPELLINGS
+        if spelling == "pay":
+            names -= _NEW_SPELLINGS
+    return sorted(names)
+
+
 def transition(machine: str, action: str, state: str) -> str:
     """The state `action` leads to from `state` in one of the three state machines."""
-    if machine == "order_transaction":
-        action = TRANSACTION_ACTION_ALIASES.get(action, action)
+    action = canonical_action(machine, action)
     target = TRANSITIONS[machine].get(action, {}).get(state)
     if target is None:
         raise IllegalTransition(f"{machine} cannot {action} from {state}")
     return target
+
+
+def unnecessary(machine: str, action: str, state: str) -> bool:
+    """Shopware answers an action that leads to the state the entity is already in as done,
+    without changing anything (UnnecessaryTransitionException in StateMachineRegistry)."""
+    return state in TRANSITIONS[machine].get(canonical_action(machine, action), {}).values()
+
+
+def available(machine: str, state: str, spelling: str = "both") -> list[tuple[str, str]]:
+    """(action, to state) of every action possible from `state`, sorted by action name."""
+    out = []
+    for name in action_names(machine, spelling):
+        target = TRANSITIONS[machine].get(canonical_action(machine, name), {}).get(state)
+        if target is not None:
+            out.append((name, target))
+    return out
 
 _HANDLERS = "Shopware\\Core\\Checkout\\Payment\\Cart\\PaymentHandler\\"
 # (key, display name, handlerIdentifier, technicalName)
@@ -148,6 +184,22 @@ def line_id(order_id: str, index: int) -> str:
 
 def transaction_id(order_id: str, index: int) -> str:
     return f"{int(order_id, 16) ^ ((_TX_MASK + index * _STEP) & _MOD):032x}"
+
+
+def _hex(value: str) -> int | None:
+    return int(value, 16) if len(value) == 32 and all(c in "0123456789abcdef" for c in value) else None
+
+
+def order_of_delivery(delivery_id: str) -> str | None:
+    """The order id a delivery id was derived from (XOR is its own inverse); None if not an id."""
+    value = _hex(delivery_id)
+    return None if value is None else f"{value ^ _ROLE_MASKS['delivery']:032x}"
+
+
+def order_of_transaction(transaction_id_: str, index: int) -> str | None:
+    """The order id the transaction id was derived from, if it is that order's `index`-th."""
+    value = _hex(transaction_id_)
+    return None if value is None else f"{value ^ ((_TX_MASK + index * _STEP) & _MOD):032x}"
 
 
 class Line:

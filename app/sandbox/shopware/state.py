@@ -27,7 +27,7 @@ from app.sandbox.shopware.catalog import build_customers, build_products
 from app.sandbox.shopware.criteria import Criteria
 from app.sandbox.shopware.data import OrderFactory
 from app.sandbox.shopware.fields import DATE, order_fields
-from app.sandbox.shopware.model import IllegalTransition, Order, transition
+from app.sandbox.shopware.model import IllegalTransition, Order, transition, unnecessary
 from app.sandbox.shopware.render import Renderer, db_datetime
 
 MAX_GENERATED_PER_TICK = 10_000
@@ -293,3 +293,51 @@ class OrderStore:
         except IllegalTransition:
             pass  # paid, refunded or cancelled already: stays as it is
         self.touch(order)
+
+    # -- the Admin API's state transitions and tracking codes (transitions.py) ----------------
+    @staticmethod
+    def state_of(machine: str, order: Order, index: int = 0) -> str:
+        if machine == "order":
+            return order.state
+        if machine == "order_delivery":
+            return order.delivery_state
+        return order.transactions[index].state
+
+    def apply_transition(self, machine: str, order: Order, index: int, action: str, now_ms: int,
+                         *, swallow: bool = False) -> tuple[str, str, bool]:
+        """Move one of the order's state machines by `action`: (from, to, changed).
+
+        Raises IllegalTransition. An action that leads to the current state changes nothing, as
+        in Shopware. Stamps move where Shopware writes: the order's own transition its
+        `updatedAt`, a delivery's or transaction's the child's (and the order's only with
+        `touch_order_on_child_change`). A transition of the shop's own hand ends the sandbox's
+        scripted customer behaviour for that order (no later automatic payment or cancel).
+        `swallow`: answer as applied but change nothing (status_log.py).
+        """
+        current = self.state_of(machine, order, index)
+        if unnecessary(machine, action, current):
+            return current, current, False
+        target = transition(machine, action, current)
+        if swallow:
+            return current, target, False
+        if machine == "order":
+            order.state, order.updated_ms = target, max(order.updated_ms or 0, now_ms)
+            order.release_due = None
+            self.touch(order)
+        elif machine == "order_delivery":
+            order.delivery_state, order.delivery_updated_ms = target, now_ms
+            self._child_changed(order, now_ms)
+        else:
+            tx = order.transactions[index]
+            tx.state, tx.updated_ms = target, now_ms
+            if index == len(order.transactions) - 1:
+                order.release_due = None
+            self._child_changed(order, now_ms)
+        return current, target, True
+
+    def set_tracking(self, order: Order, codes: list[str], now_ms: int) -> None:
+        """PATCH order-delivery {"trackingCodes": [...]}: the list replaces the old one."""
+        order.tracking = tuple(codes)
+        order.delivery_updated_ms = now_ms
+        self._child_changed(order, now_ms)
+
