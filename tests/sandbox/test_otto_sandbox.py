@@ -594,9 +594,80 @@ def test_shipments(sandbox: Callable[..., tuple[SandboxServer, Otto]]) -> None:
         assert error["path"] == "/v1/shipments"
     assert invalid[0].json()["errors"][0]["jsonPath"] == "$.trackingKey.trackingNumber"
     assert otto.order(sid)["positionItems"][2]["fulfillmentStatus"] == "PROCESSABLE"
-    forwarder = otto.ship(line, carrier="DACHSER", tracking=None)  # forwarders may omit it
+    forwarder = otto.ship(line, carrier="DACHSER", tracking=None,  # forwarders may omit it, and the return key
+                          positionItems=[{"salesOrderId": sid, "positionItemId": pids[2]}])
     assert forwarder.status_code == 201
     assert otto.order(sid)["positionItems"][2]["trackingInfo"] == {"carrier": "DACHSER"}
+
+
+def test_shipments_can_be_read_back(sandbox: Callable[..., tuple[SandboxServer, Otto]]) -> None:
+    server, otto = sandbox(orders=0)
+    (sid,) = otto.new_orders(1, items=2)
+    pids = [i["positionItemId"] for i in otto.order(sid)["positionItems"]]
+    created = otto.ship([(sid, pids[0])], tracking="00340434161234567890")
+    shipment_id = created.json()["shipmentId"]
+    one = otto.get(f"/v1/shipments/{shipment_id}")
+    assert one.status_code == 200 and validate(one.json(), "ShipmentShipmentsV1") == []
+    body = one.json()
+    assert body["trackingKey"] == {"carrier": "DHL", "trackingNumber": "00340434161234567890"}
+    assert body["shipFromAddress"] == {"city": "Hamburg", "countryCode": "DEU", "zipCode": "22089"}
+    assert body["positionItems"] == [{"salesOrderId": sid, "positionItemId": pids[0], "returnTrackingKey": RETURN_KEY}]
+    assert body["shipDate"] == "2025-05-03T09:00:00.000+00:00"
+    assert [s["state"] for s in body["states"]] == ["SENT"]
+    assert otto.get("/v1/shipments/carriers/DHL/trackingnumbers/00340434161234567890").json() == body
+    assert_envelope(otto.get("/v1/shipments/carriers/DHL/trackingnumbers/000"), 404, "Not Found")
+    assert_envelope(otto.get("/v1/shipments/nope"), 404)
+
+    otto.ship([(sid, pids[1])], carrier="HERMES", tracking="H1234567890123")
+    today = otto.control("GET", "/state").json()["now"][:10]
+    page = otto.get("/v1/shipments", datefrom=today, limit=1).json()
+    assert validate(page, "ShipmentListShipmentsV1") == []
+    assert [r["shipmentId"] for r in page["resources"]] == [shipment_id]
+    cursor = page["links"][0]["href"].split("next=", 1)[1]
+    rest = otto.get("/v1/shipments", next=cursor).json()
+    assert [r["trackingKey"]["carrier"] for r in rest["resources"]] == ["HERMES"] and rest["links"] == []
+    assert otto.get("/v1/shipments", datefrom="2999-01-01").json()["resources"] == []
+    assert_envelope(otto.get("/v1/shipments"), 400)  # datefrom is required
+    assert_envelope(otto.get("/v1/shipments", next="garbage"), 400)
+
+
+def test_status_requests_are_recorded_and_can_be_swallowed(sandbox: Callable[..., tuple[SandboxServer, Otto]]) -> None:
+    server, otto = sandbox(orders=0)
+    a, b = otto.new_orders(2, items=2)
+    items_a = [i["positionItemId"] for i in otto.order(a)["positionItems"]]
+    items_b = [i["positionItemId"] for i in otto.order(b)["positionItems"]]
+
+    def records() -> list[dict[str, Any]]:
+        return otto.control("GET", "/status-requests").json()["requests"]
+
+    assert otto.control("POST", "/status-requests/swallow", {"count": 1}).status_code == 200
+    assert_envelope(otto.ship([(a, "no-such-item")]), 409)  # refusals are neither swallowed nor recorded
+    assert_envelope(otto.ship([(a, items_a[0])], carrier="POSTKUTSCHE"), 400)
+    swallowed = otto.ship([(a, items_a[0])])
+    assert swallowed.status_code == 201 and swallowed.json()["shipmentId"]
+    assert status_set(otto.order(a)) == {"PROCESSABLE"}  # answered as success, nothing changed
+    assert_envelope(otto.get(f"/v1/shipments/{swallowed.json()['shipmentId']}"), 404)
+    assert otto.ship([(a, items_a[0])]).status_code == 201
+    assert otto.order(a)["positionItems"][0]["fulfillmentStatus"] == "SENT"
+
+    assert otto.control("POST", "/status-requests/swallow", {"count": 2}).status_code == 200
+    assert otto.http.post(f"/v4/orders/{b}/positionItems/{items_b[0]}/cancellation").status_code == 200
+    assert otto.http.post(f"/v4/orders/{b}/cancellation").status_code == 200
+    assert status_set(otto.order(b)) == {"PROCESSABLE"}
+    assert otto.http.post(f"/v4/orders/{b}/cancellation").status_code == 200
+    assert status_set(otto.order(b)) == {"CANCELLED_BY_PARTNER"}
+
+    got = records()
+    assert [(r["kind"], r["order_id"], r["swallowed"]) for r in got] == [
+        ("shipment", a, True), ("shipment", a, False), ("cancel", b, True), ("cancel", b, True), ("cancel", b, False)]
+    ship = got[1]
+    assert (ship["carrier_code"], ship["tracking_number"]) == ("DHL", "00340434161234567890")
+    assert (ship["return_carrier_code"], ship["return_tracking_number"]) == (RETURN_KEY["carrier"],
+                                                                              RETURN_KEY["trackingNumber"])
+    assert ship["lines"] == [{"line_id": items_a[0], "quantity": 1}]
+    assert got[2]["lines"] == [{"line_id": items_b[0], "quantity": 1}] and got[2]["whole"] is False
+    assert got[4]["whole"] is True and [ln["line_id"] for ln in got[4]["lines"]] == items_b
+    assert [r["seq"] for r in got] == [1, 2, 3, 4, 5]
 
 
 def test_marketplace_cancel_and_return_via_control(sandbox: Callable[..., tuple[SandboxServer, Otto]]) -> None:

@@ -1,14 +1,14 @@
-"""Thin httpx client for OTTO Market: token endpoint and Orders v4 paging."""
+"""Thin httpx client for OTTO Market: token endpoint, Orders v4 paging, shipments and cancellations."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
-from app.channels.errors import AuthError, PermanentError, TransientError
+from app.channels.errors import AuthError, Conflict, PermanentError, TransientError
 from app.channels.http import HttpSession
 from app.channels.tokens import CachedToken
 
@@ -30,6 +30,50 @@ def describe_otto_error(response: httpx.Response) -> str:
         if isinstance(body.get("error_description"), str):
             return f": {body['error_description'][:200]}"
     return ""
+
+
+def otto_error_lines(response: httpx.Response, limit: int = 5) -> list[str]:
+    """Every entry of OTTO's error envelope as "where: detail" (where = jsonPath when given)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    lines = []
+    for entry in errors if isinstance(errors, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        text = str(entry.get("detail") or entry.get("title") or "")[:200]
+        where = str(entry.get("jsonPath") or "")[:80]
+        if text:
+            lines.append(f"{where}: {text}" if where else text)
+    return lines[:limit]
+
+
+WRITE = "orderdesk_write"  # request extension naming what a state-changing request does
+
+
+def refuse_on_state_or_input(response: httpx.Response) -> None:
+    """Response hook for OTTO's state-changing requests (marked with the ``WRITE`` extension):
+    409 = the items' state forbids it (Conflict), 400/404/422 = the request itself is wrong
+    (PermanentError naming the field). Raised from inside the HttpSession attempt, so such an
+    answer is never retried; 429, 5xx and network trouble still are."""
+    what = response.request.extensions.get(WRITE)
+    status = response.status_code
+    if not what or status not in (400, 404, 409, 422):
+        return
+    response.read()
+    details = "; ".join(otto_error_lines(response)) or f"HTTP {status} without details"
+    if status == 409:
+        raise Conflict(f"OTTO refused the {what} because of the items' state (HTTP 409): {details}")
+    if status == 404:
+        raise PermanentError(f"OTTO does not know the order or position item of this {what} (HTTP 404): {details}")
+    raise PermanentError(f"OTTO rejected the {what} as invalid (HTTP {status}): {details}")
+
+
+def segment(value: str) -> str:
+    """One path segment, percent-encoded (OTTO ids are UUIDs; anything else must not break the path)."""
+    return quote(value, safe="")
 
 
 class OttoToken(CachedToken):
@@ -99,6 +143,54 @@ class OttoClient:
         if not isinstance(body, dict):
             raise PermanentError("OTTO sent an order that is not an object")
         return body
+
+    # -- status back to OTTO (issue 5) ------------------------------------------------------------
+    def write(self, method: str, path: str, body: dict[str, Any] | None, what: str) -> dict[str, Any] | None:
+        """A state-changing request (``what`` names it in errors: "shipment", "cancellation").
+        Answers OTTO's JSON object, None for an empty body. 409 raises Conflict, 400/404/422
+        PermanentError (see ``refuse_on_state_or_input``, which the caller's session must carry)."""
+        return self.session.request(method, path, json=body, auth=self.token, extensions={WRITE: what},
+                                    decode=_decode_optional_object)
+
+    def shipment_by_tracking(self, carrier: str, tracking_number: str) -> dict[str, Any] | None:
+        """GET /v1/shipments/carriers/{carrier}/trackingnumbers/{trackingNumber}; None if OTTO has none."""
+        try:
+            return self.session.request("GET", shipment_by_tracking_path(carrier, tracking_number), auth=self.token,
+                                        decode=_decode_object)
+        except PermanentError as exc:
+            if "(HTTP 404)" in str(exc):  # HttpSession's wording for a 404
+                return None
+            raise
+
+
+SHIPMENTS_PATH = "/v1/shipments"
+
+
+def cancel_order_path(sales_order_id: str) -> str:
+    return f"/v4/orders/{segment(sales_order_id)}/cancellation"
+
+
+def shipment_by_tracking_path(carrier: str, tracking_number: str) -> str:
+    return f"/v1/shipments/carriers/{segment(carrier)}/trackingnumbers/{segment(tracking_number)}"
+
+
+def cancel_items_path(sales_order_id: str, position_item_ids: list[str]) -> str:
+    ids = ",".join(segment(pid) for pid in position_item_ids)
+    return f"/v4/orders/{segment(sales_order_id)}/positionItems/{ids}/cancellation"
+
+
+def _decode_optional_object(response: httpx.Response) -> dict[str, Any] | None:
+    return _decode_object(response) if response.content.strip() else None
+
+
+def _decode_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        raise TransientError("OTTO sent an answer that is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise TransientError("OTTO sent an answer that is not a JSON object")
+    return body
 
 
 def _decode_order_page(response: httpx.Response) -> tuple[dict[str, Any], bool]:

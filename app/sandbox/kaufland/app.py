@@ -39,6 +39,7 @@ API_ROUTES = Map(
         Rule("/v2/order-units/<uid>", methods=["GET"], endpoint="get_unit"),
         Rule("/v2/order-units/<uid>/send", methods=["PATCH"], endpoint="send_unit"),
         Rule("/v2/order-units/<uid>/cancel", methods=["PATCH"], endpoint="cancel_unit"),
+        Rule("/v2/shipments", methods=["POST"], endpoint="add_shipment"),
         Rule("/v2/orders", methods=["GET"], endpoint="list_orders"),
         Rule("/v2/orders/<oid>", methods=["GET"], endpoint="get_order"),
     ],
@@ -199,6 +200,9 @@ class KauflandSandbox:
         with self.store.lock:
             return raw_json(self.renderer.order_details(self.store.order(oid)))
 
+    # Status-changing endpoints check the body and the unit's state first (400/403/404 as always),
+    # then ask the status recorder whether to swallow the request: a swallowed one is answered
+    # 204 and changes nothing, as a marketplace that silently drops an update would.
     def _ep_send_unit(self, request: Request, uid: str) -> Response:
         body = _json_body(request)
         tracking, carrier = body.get("tracking_numbers"), body.get("carrier_code")
@@ -206,16 +210,55 @@ class KauflandSandbox:
             raise invalid("tracking_numbers", "comma-separated tracking numbers are required")
         if carrier not in CARRIER_CODES:
             raise invalid("carrier_code", "not valid")
+        numbers = tuple(part.strip() for part in tracking.split(",") if part.strip())
+        unit_id = _unit_id(uid)
         with self.store.lock:
-            self.store.send(_unit_id(uid), self.now())
+            unit = self.store.check_send(unit_id)
+            swallowed = self.status_recorder.take_swallow()
+            if not swallowed:
+                self.store.send(unit_id, self.now(), tuple((carrier, number) for number in numbers))
+            oid = unit.oid
+        self.status_recorder.record(order_id=oid, kind="shipment", swallowed=swallowed, carrier_code=carrier,
+                                    tracking_number=tracking, lines=[{"line_id": str(unit_id), "quantity": 1}])
         return Response(status=204)
 
     def _ep_cancel_unit(self, request: Request, uid: str) -> Response:
         reason = _json_body(request).get("reason")
         if reason not in CANCEL_REASONS:
             raise invalid("reason", f"must be one of {', '.join(CANCEL_REASONS)}")
+        unit_id = _unit_id(uid)
         with self.store.lock:
-            self.store.seller_cancel(_unit_id(uid), reason, self.now())  # type: ignore[arg-type]
+            unit = self.store.check_cancel(unit_id)
+            swallowed = self.status_recorder.take_swallow()
+            if not swallowed:
+                self.store.seller_cancel(unit_id, reason, self.now())  # type: ignore[arg-type]
+            oid = unit.oid
+        self.status_recorder.record(order_id=oid, kind="cancel", swallowed=swallowed, reason=reason,
+                                    lines=[{"line_id": str(unit_id), "quantity": 1}])
+        return Response(status=204)
+
+    def _ep_add_shipment(self, request: Request) -> Response:
+        """POST /v2/shipments: another parcel for a unit already marked as sent (AddShipmentRequest)."""
+        body = _json_body(request)
+        raw_id, info = body.get("id_order_unit"), body.get("shipment_information")
+        if isinstance(raw_id, bool) or not isinstance(raw_id, (int, str)) or not str(raw_id).isdigit():
+            raise invalid("id_order_unit", "an order unit id is required")
+        if not isinstance(info, dict):
+            raise invalid("shipment_information", "an object with tracking_number and carrier_code is required")
+        tracking, carrier = info.get("tracking_number"), info.get("carrier_code")
+        if not isinstance(tracking, str) or not tracking.strip():
+            raise invalid("shipment_information.tracking_number", "a tracking number is required")
+        if carrier not in CARRIER_CODES:
+            raise invalid("shipment_information.carrier_code", "not valid")
+        unit_id = int(raw_id)
+        with self.store.lock:
+            unit = self.store.check_add_shipment(unit_id)
+            swallowed = self.status_recorder.take_swallow()
+            if not swallowed:
+                self.store.add_shipment(unit_id, carrier, tracking.strip())
+            oid = unit.oid
+        self.status_recorder.record(order_id=oid, kind="tracking", swallowed=swallowed, carrier_code=carrier,
+                                    tracking_number=tracking.strip(), lines=[{"line_id": str(unit_id), "quantity": 1}])
         return Response(status=204)
 
 

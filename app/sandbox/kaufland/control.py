@@ -28,6 +28,7 @@ from app.sandbox.kaufland.model import (
     FULFILLMENT_TYPES,
     MALFORMED_KINDS,
     STOREFRONTS,
+    UNIT_STATUS,
     Order,
 )
 from app.sandbox.kaufland.render import iso
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 ROUTES = control_routes("oid", [
     Rule("/_sandbox/orders/<oid>/return", methods=["POST"], endpoint="return_units"),
+    Rule("/_sandbox/orders/<oid>/shipping", methods=["GET"], endpoint="shipping"),
     Rule("/_sandbox/rate_limit", methods=["POST"], endpoint="rate_limit"),
     Rule("/_sandbox/config", methods=["GET", "POST"], endpoint="config"),
 ])
@@ -116,6 +118,15 @@ class ControlApi(ControlApiBase):
         return json_response({"id": oid, "returned": returned})
 
     # -- Kaufland extras (POST /rate_limit is the base's `_rate_limit`) ---------------------------
+    def _shipping(self, request: Request, body: dict, oid: str) -> Response:
+        """What the seller told Kaufland per unit: status and parcels (carrier_code, tracking_number).
+        Kaufland's OrderUnit has no tracking fields, so this is the only place they show."""
+        order = self.store.order(oid)
+        return json_response({"id": oid, "units": [
+            {"id": str(unit.uid), "status": UNIT_STATUS[unit.status],
+             "parcels": [{"carrier_code": carrier, "tracking_number": number} for carrier, number in unit.parcels]}
+            for unit in order.units]})  # fmt: skip
+
     def _config(self, request: Request, body: dict) -> Response:
         sandbox = self.sandbox
         if request.method == "POST":

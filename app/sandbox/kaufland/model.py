@@ -54,7 +54,8 @@ MALFORMED_KINDS = ("missing_field", "wrong_type", "unknown_enum")
 class Unit:
     """One piece of one offer in one order."""
 
-    __slots__ = ("uid", "oid", "part", "product", "price", "shipping", "status", "reason", "updated", "blob")
+    __slots__ = ("uid", "oid", "part", "product", "price", "shipping", "status", "reason", "updated", "blob",
+                 "parcels")
 
     def __init__(self, uid: int, oid: str, part: int, product: int, price: int, shipping: int) -> None:
         self.uid = uid
@@ -67,6 +68,9 @@ class Unit:
         self.reason: int | None = None  # index into CANCEL_REASONS once cancelled
         self.updated = 0  # ts_updated, epoch seconds
         self.blob: bytes | None = None  # cached OrderUnit JSON; cleared on every change
+        # What the seller sent with PATCH /send and POST /shipments. Kaufland's OrderUnit (spec 2.17)
+        # has no field for them, so they are kept here and shown only by the control API.
+        self.parcels: tuple[tuple[str, str], ...] = ()  # (carrier_code, tracking_number) per parcel
 
 
 class Order:

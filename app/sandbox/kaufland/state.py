@@ -188,17 +188,39 @@ class OrderStore:
                 "held": sum(1 for o in self.orders.values() if o.held), "pending_events": len(self._events)}
 
     # -- seller actions (public API) -------------------------------------------------------
-    def send(self, uid: int, now: int) -> None:
+    def check_send(self, uid: int) -> Unit:
         unit = self.unit(uid)
         if unit.status != NEED_TO_BE_SENT:
             raise Forbidden(f"order unit {uid} is {UNIT_STATUS[unit.status]}, only need_to_be_sent units can be sent")
+        return unit
+
+    def send(self, uid: int, now: int, parcels: tuple[tuple[str, str], ...] = ()) -> None:
+        """need_to_be_sent -> sent; ``parcels``: (carrier_code, tracking_number) as the request carried them."""
+        unit = self.check_send(uid)
+        unit.parcels = parcels
         self._change(self.orders[unit.oid], [unit], SENT, now)
 
-    def seller_cancel(self, uid: int, reason: str, now: int) -> None:
+    def check_cancel(self, uid: int) -> Unit:
         unit = self.unit(uid)
         if unit.status not in (OPEN, NEED_TO_BE_SENT):
             raise Forbidden(f"order unit {uid} is {UNIT_STATUS[unit.status]} and cannot be cancelled")
+        return unit
+
+    def seller_cancel(self, uid: int, reason: str, now: int) -> None:
+        unit = self.check_cancel(uid)
         self._change(self.orders[unit.oid], [unit], CANCELLED, now, reason)
+
+    def check_add_shipment(self, uid: int) -> Unit:
+        unit = self.unit(uid)
+        if unit.status not in SHIPPED_STATES:
+            raise Forbidden(f"order unit {uid} is {UNIT_STATUS[unit.status]}; a shipment can only be added to a "
+                            "unit already marked as sent")  # fmt: skip
+        return unit
+
+    def add_shipment(self, uid: int, carrier: str, tracking: str) -> None:
+        """POST /shipments: one more parcel for a sent unit (its status and stamp stay as they are)."""
+        unit = self.check_add_shipment(uid)
+        unit.parcels = (*unit.parcels, (carrier, tracking))
 
     # -- marketplace actions (control API) -----------------------------------------------
     def add_orders(self, count: int, *, held: bool, units: int | None, storefront: str, fulfillment: int,

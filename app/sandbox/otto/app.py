@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -20,8 +21,16 @@ from app.sandbox.faults import FaultInjector, RateLimiter, cutoff_response, garb
 from app.sandbox.status_log import StatusRecorder
 from app.sandbox.otto.auth import TokenIssuer
 from app.sandbox.otto.errors import JSON_CONTENT_TYPE, error_entry, error_response, errors_response, json_response
-from app.sandbox.otto.query import BadQuery, OrderQuery, ReceiptQuery, parse_limit
-from app.sandbox.otto.shipments import InvalidShipment, parse_shipment
+from app.sandbox.otto.query import (
+    BadQuery,
+    OrderQuery,
+    ReceiptQuery,
+    decode_cursor,
+    encode_cursor,
+    parse_datetime,
+    parse_limit,
+)
+from app.sandbox.otto.shipments import InvalidShipment, ShipmentRequest, parse_shipment, shipment_json
 from app.sandbox.otto.state import Conflict, OrderStore
 from app.sandbox.otto.state import NotFound as UnknownOrder
 
@@ -36,6 +45,10 @@ API_ROUTES = Map(
         Rule("/v4/orders/<sid>/cancellation", methods=["POST"], endpoint="cancel_order"),
         Rule("/v4/orders/<sid>/positionItems/<ids>/cancellation", methods=["POST"], endpoint="cancel_items"),
         Rule("/v1/shipments", methods=["POST"], endpoint="create_shipment"),
+        Rule("/v1/shipments", methods=["GET"], endpoint="list_shipments"),
+        Rule("/v1/shipments/<shipment_id>", methods=["GET"], endpoint="get_shipment"),
+        Rule("/v1/shipments/carriers/<carrier>/trackingnumbers/<tracking>", methods=["GET"],
+             endpoint="shipment_by_tracking"),
         Rule("/v3/receipts", methods=["GET"], endpoint="list_receipts"),
         Rule("/v3/receipts/<number>", methods=["GET"], endpoint="get_receipt"),
     ],
@@ -172,9 +185,16 @@ class OttoSandbox:
             blob = self.store.renderer.order_blob(self.store.get(key))
         return Response(blob, content_type=JSON_CONTENT_TYPE)
 
+    # Status-changing endpoints check the request and the state first (400/404/409 as always),
+    # then ask the status recorder whether to swallow it: a swallowed request is answered as a
+    # success and changes nothing, as a marketplace that silently drops an update would.
     def _ep_cancel_order(self, request: Request, sid: str) -> Response:
         with self.store.lock:
-            self.store.cancel_order(sid, self.clock.now_ms())
+            cancelled = self.store.cancel_order(sid, self.clock.now_ms(), apply=False)
+            swallowed = self.status_recorder.take_swallow()
+            if not swallowed:
+                self.store.cancel_order(sid, self.clock.now_ms())
+        self._record_cancel(sid, cancelled, whole=True, swallowed=swallowed)
         return Response(b"", status=200)
 
     def _ep_cancel_items(self, request: Request, sid: str, ids: str) -> Response:
@@ -182,8 +202,17 @@ class OttoSandbox:
         if not pids:
             raise BadQuery("positionItemIds", "at least one positionItemId is required")
         with self.store.lock:
-            self.store.cancel_items(sid, pids, self.clock.now_ms())
+            self.store.cancel_items(sid, pids, self.clock.now_ms(), apply=False)
+            swallowed = self.status_recorder.take_swallow()
+            if not swallowed:
+                self.store.cancel_items(sid, pids, self.clock.now_ms())
+        self._record_cancel(sid, list(dict.fromkeys(pids)), whole=False, swallowed=swallowed)
         return Response(b"", status=200)
+
+    def _record_cancel(self, sid: str, pids: list[str], *, whole: bool, swallowed: bool) -> None:
+        self.status_recorder.record(order_id=sid, kind="cancel", swallowed=swallowed, whole=whole,
+                                    reason="CANCELLED_ON_PARTNER_WISH",
+                                    lines=[{"line_id": pid, "quantity": 1} for pid in pids])  # fmt: skip
 
     def _ep_create_shipment(self, request: Request) -> Response:
         path = request.path
@@ -197,11 +226,72 @@ class OttoSandbox:
             entries = [error_entry(400, path, detail, json_path=where) for where, detail in exc.args[0]]
             return errors_response(400, entries)
         with self.store.lock:
-            shipment_id = self.store.ship(
-                shipment.carrier, shipment.tracking, shipment.ship_ms, shipment.ship_from, shipment.lines,
-                self.clock.now_ms(),
-            )  # fmt: skip
+            self.store.check_ship(shipment.lines)  # 409 before anything else
+            swallowed = self.status_recorder.take_swallow()
+            if swallowed:
+                shipment_id = str(uuid.uuid4())  # looks like success; nothing is stored
+            else:
+                shipment_id = self.store.ship(
+                    shipment.carrier, shipment.tracking, shipment.ship_ms, shipment.ship_from, shipment.lines,
+                    self.clock.now_ms(), origin=shipment.origin, return_keys=shipment.return_keys,
+                )  # fmt: skip
+        self._record_shipment(shipment, shipment_id, swallowed)
         return json_response({"shipmentId": shipment_id}, status=201)
+
+    def _record_shipment(self, shipment: ShipmentRequest, shipment_id: str, swallowed: bool) -> None:
+        """One record per sales order the shipment touches (a shipment may span orders)."""
+        keys = shipment.return_keys or [None] * len(shipment.lines)
+        per_order: dict[str, list[tuple[str, dict | None]]] = {}
+        for (sid, pid), key in zip(shipment.lines, keys):
+            per_order.setdefault(sid, []).append((pid, key))
+        for sid, items in per_order.items():
+            first_key = next((key for _, key in items if key), None) or {}
+            self.status_recorder.record(
+                order_id=sid, kind="shipment", swallowed=swallowed, shipment_id=shipment_id,
+                carrier_code=shipment.carrier, tracking_number=shipment.tracking or "",
+                return_carrier_code=first_key.get("carrier", ""),
+                return_tracking_number=first_key.get("trackingNumber", ""),
+                lines=[{"line_id": pid, "quantity": 1} for pid, _ in items],
+            )  # fmt: skip
+
+    def _ep_list_shipments(self, request: Request) -> Response:
+        """GET /v1/shipments?datefrom=YYYY-MM-DD&limit=25&next=...: oldest first, cursor in links."""
+        args = request.args
+        cursor = args.get("next")
+        if cursor:
+            state = decode_cursor("next", cursor)
+            values = [state.get(key) for key in ("from", "after", "limit")]
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+                raise BadQuery("next", "cursor is malformed")
+            start, after, limit = (int(v) for v in values)  # type: ignore[arg-type]
+        else:
+            raw = args.get("datefrom")
+            if not raw:
+                raise BadQuery("datefrom", "datefrom is required (YYYY-MM-DD)")
+            start, after, limit = parse_datetime("datefrom", raw), 0, parse_limit(args, default=25)
+        with self.store.lock:
+            records = [r for r in self.store.shipments.values()
+                       if int(r["created"]) >= start]  # type: ignore[call-overload]
+            resources = [shipment_json(r, full=False) for r in records[after:after + limit]]
+        links = []
+        if after + limit < len(records):
+            token = encode_cursor({"v": 1, "from": start, "after": after + limit, "limit": limit})
+            links.append({"rel": "next", "href": f"/v1/shipments?next={token}"})
+        return json_response({"resources": resources, "links": links})
+
+    def _ep_get_shipment(self, request: Request, shipment_id: str) -> Response:
+        with self.store.lock:
+            record = self.store.shipments.get(shipment_id)
+            if record is None:
+                raise UnknownOrder(f"shipment {shipment_id}")
+            return json_response(shipment_json(record))
+
+    def _ep_shipment_by_tracking(self, request: Request, carrier: str, tracking: str) -> Response:
+        with self.store.lock:
+            shipment_id = self.store.shipment_by_key.get((carrier, tracking))
+            if shipment_id is None:
+                raise UnknownOrder(f"shipment with carrier {carrier} and tracking number {tracking}")
+            return json_response(shipment_json(self.store.shipments[shipment_id]))
 
     def _ep_list_receipts(self, request: Request) -> Response:
         query = ReceiptQuery.from_args(request.args)

@@ -80,6 +80,15 @@ def _decode(name: str, cursor: str) -> dict[str, object]:
     return payload
 
 
+def encode_cursor(payload: dict[str, object]) -> str:
+    """An opaque cursor for another list endpoint (GET /v1/shipments); payload must hold "v": 1."""
+    return _encode(payload)
+
+
+def decode_cursor(name: str, cursor: str) -> dict[str, object]:
+    return _decode(name, cursor)
+
+
 def _opt_int(value: object) -> bool:
     """Cursor fields come back from the client: only trust plain ints (or null)."""
     return value is None or (isinstance(value, int) and not isinstance(value, bool))

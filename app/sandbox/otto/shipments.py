@@ -20,8 +20,10 @@ class ShipmentRequest:
     carrier: str
     tracking: str | None
     ship_ms: int
-    ship_from: tuple[str, str]
+    ship_from: tuple[str, str]  # (countryCode, zipCode) as the receipt shows it
     lines: list[tuple[str, str]]  # (salesOrderId, positionItemId)
+    origin: dict[str, str] | None = None  # shipFromAddress {city, countryCode, zipCode}
+    return_keys: list[dict[str, str] | None] | None = None  # returnTrackingKey per line (None: not sent)
 
 
 class InvalidShipment(ValueError):
@@ -69,6 +71,7 @@ def parse_shipment(body: object, *, require_return_tracking: bool = True) -> Shi
 
     origin = body.get("shipFromAddress")
     ship_from = ("", "")
+    address: dict[str, str] = {}
     if not isinstance(origin, dict):
         problems.append(("$.shipFromAddress", "shipFromAddress is required"))
     else:
@@ -78,8 +81,10 @@ def parse_shipment(body: object, *, require_return_tracking: bool = True) -> Shi
         if _text(origin.get("countryCode")) and not _COUNTRY.match(origin["countryCode"]):
             problems.append(("$.shipFromAddress.countryCode", "countryCode must be ISO-3166 alpha-3, e.g. DEU"))
         ship_from = (str(origin.get("countryCode")), str(origin.get("zipCode")))
+        address = {field: str(origin.get(field)) for field in ("city", "countryCode", "zipCode")}
 
     lines: list[tuple[str, str]] = []
+    return_keys: list[dict[str, str] | None] = []
     items = body.get("positionItems")
     if not isinstance(items, list) or not items:
         problems.append(("$.positionItems", "positionItems must be a non-empty array"))
@@ -92,16 +97,22 @@ def parse_shipment(body: object, *, require_return_tracking: bool = True) -> Shi
         for field in ("positionItemId", "salesOrderId"):
             if not _text(item.get(field)):
                 problems.append((f"{path}.{field}", f"{field} is required"))
-        problems.extend(_return_key(path, item.get("returnTrackingKey"), require_return_tracking))
+        # The guide wants a return tracking key for PARCEL deliveries; freight goes with a forwarder.
+        problems.extend(_return_key(path, item.get("returnTrackingKey"),
+                                    require_return_tracking and carrier in PARCEL_CARRIERS))
         line = (item.get("salesOrderId"), item.get("positionItemId"))
         if line in lines:
             problems.append((path, "position item is listed twice"))
         elif all(_text(v) for v in line):
             lines.append(line)  # type: ignore[arg-type]
+            key = item.get("returnTrackingKey")
+            return_keys.append({"carrier": str(key.get("carrier")), "trackingNumber": str(key.get("trackingNumber"))}
+                               if isinstance(key, dict) else None)  # fmt: skip
 
     if problems:
         raise InvalidShipment(problems)
-    return ShipmentRequest(carrier, tracking if _text(tracking) else None, ship_ms, ship_from, lines)
+    return ShipmentRequest(carrier, tracking if _text(tracking) else None, ship_ms, ship_from, lines, address,
+                           return_keys)
 
 
 def _return_key(path: str, key: object, required: bool) -> list[tuple[str, str]]:
@@ -115,3 +126,21 @@ def _return_key(path: str, key: object, required: bool) -> list[tuple[str, str]]
     if not _text(key.get("trackingNumber")):
         problems.append((f"{path}.returnTrackingKey.trackingNumber", "trackingNumber is required"))
     return problems
+
+
+def shipment_json(record: dict, *, full: bool = True) -> dict[str, object]:
+    """A stored shipment as ShipmentShipmentsV1 (``full``) or ShipmentWithMinimumDetailsShipmentsV1."""
+    from app.sandbox.otto.render import iso  # render imports nothing from here; keeps the module light
+
+    key: dict[str, str] = {"carrier": str(record["carrier"])}
+    if record["trackingNumber"] is not None:  # forwarders may ship without one: omitted, never null
+        key["trackingNumber"] = str(record["trackingNumber"])
+    out: dict[str, object] = {"shipmentId": record["shipmentId"], "creationDate": iso(int(record["created"])),
+                              "trackingKey": key,
+                              "states": [{"state": "SENT", "occurredOn": iso(int(record["shipDate"]))}]}  # fmt: skip
+    if full:
+        out["shipDate"] = iso(int(record["shipDate"]))
+        if record["shipFrom"]:
+            out["shipFromAddress"] = dict(record["shipFrom"])
+        out["positionItems"] = [dict(item) for item in record["positionItems"]]
+    return out

@@ -76,7 +76,8 @@ class OrderStore:
         self.receipts: list[tuple[int, str, Receipt]] = []
         self.receipt_by_number: dict[str, Receipt] = {}
         self.receipts_by_order: dict[str, list[Receipt]] = {}
-        self.shipments: dict[str, dict[str, object]] = {}
+        self.shipments: dict[str, dict[str, object]] = {}  # in creation order (GET /v1/shipments)
+        self.shipment_by_key: dict[tuple[str, str], str] = {}  # (carrier, trackingNumber) -> newest shipmentId
         self._seq = 0
         self._receipt_seq = 0
         self._factories = {
@@ -204,27 +205,30 @@ class OrderStore:
         }
 
     # -- partner actions (public API) -------------------------------------------
-    def cancel_order(self, sid: str, now_ms: int) -> int:
-        """Whole-order cancel: PROCESSABLE items only, others ignored; 409 if none."""
+    def cancel_order(self, sid: str, now_ms: int, *, apply: bool = True) -> list[str]:
+        """Whole-order cancel: PROCESSABLE items only, others ignored; 409 if none. Answers the
+        ids cancelled (``apply=False``: would be cancelled, nothing changes)."""
         order = self._by_sid(sid)
         cancellable = [item for item in order.items if item.status == PROCESSABLE]
         if not cancellable:
             states = sorted({FULFILLMENT[i.status] for i in order.items})
             raise Conflict([f"no position item of order {sid} is PROCESSABLE (states: {', '.join(states)})"])
-        self._partner_cancel(order, cancellable, now_ms)
-        return len(cancellable)
+        if apply:
+            self._partner_cancel(order, cancellable, now_ms)
+        return [item.pid for item in cancellable]
 
-    def cancel_items(self, sid: str, pids: list[str], now_ms: int) -> int:
-        """Per-item cancel: all-or-nothing; CANCELLED_BY_PARTNER items are ignored."""
+    def cancel_items(self, sid: str, pids: list[str], now_ms: int, *, apply: bool = True) -> list[str]:
+        """Per-item cancel: all-or-nothing; CANCELLED_BY_PARTNER items are ignored. Answers the
+        ids cancelled (``apply=False``: would be cancelled, nothing changes)."""
         order = self._by_sid(sid)
         items = self._items(order, pids)
         bad = [i for i in items if i.status not in (PROCESSABLE, CANCELLED_BY_PARTNER)]
         if bad:
             raise Conflict([f"position item {i.pid} is {FULFILLMENT[i.status]}, not PROCESSABLE" for i in bad])
         todo = [i for i in items if i.status == PROCESSABLE]
-        if todo:
+        if todo and apply:
             self._partner_cancel(order, todo, now_ms)
-        return len(todo)
+        return [item.pid for item in todo]
 
     def _partner_cancel(self, order: Order, items: Iterable[Item], now_ms: int) -> None:
         for item in items:
@@ -232,11 +236,8 @@ class OrderStore:
             item.reason, item.cancel_ms = REASON_CODE["CANCELLED_ON_PARTNER_WISH"], now_ms
         self.touch(order, now_ms)
 
-    def ship(
-        self, carrier: str, tracking: str | None, ship_ms: int, ship_from: tuple[str, str],
-        lines: list[tuple[str, str]], now_ms: int,
-    ) -> str:  # fmt: skip
-        """Create a shipment; all items must exist and be PROCESSABLE (else Conflict)."""
+    def check_ship(self, lines: list[tuple[str, str]]) -> list[tuple[Order, Item]]:
+        """The (order, item) pairs of a shipment; Conflict unless all exist and are PROCESSABLE."""
         found: list[tuple[Order, Item]] = []
         problems = []
         for sid, pid in lines:
@@ -250,6 +251,15 @@ class OrderStore:
                 found.append((order, item))
         if problems:
             raise Conflict(problems)
+        return found
+
+    def ship(
+        self, carrier: str, tracking: str | None, ship_ms: int, ship_from: tuple[str, str],
+        lines: list[tuple[str, str]], now_ms: int, *, origin: dict[str, str] | None = None,
+        return_keys: list[dict[str, str] | None] | None = None,
+    ) -> str:  # fmt: skip
+        """Create a shipment; all items must exist and be PROCESSABLE (else Conflict)."""
+        found = self.check_ship(lines)
         shipment_id = str(uuid.uuid4())
         per_order: dict[str, tuple[Order, list[str]]] = {}
         for order, item in found:
@@ -258,10 +268,15 @@ class OrderStore:
         for order, pids in per_order.values():
             self.touch(order, now_ms)
             self._add_receipt(order, now_ms, ship_ms, tuple(pids), ship_from=ship_from)
+        keys = return_keys or [None] * len(lines)
         self.shipments[shipment_id] = {
             "shipmentId": shipment_id, "carrier": carrier, "trackingNumber": tracking, "shipDate": ship_ms,
-            "positionItems": [{"salesOrderId": s, "positionItemId": p} for s, p in lines],
+            "created": now_ms, "shipFrom": dict(origin or {}),
+            "positionItems": [{"salesOrderId": s, "positionItemId": p, **({"returnTrackingKey": k} if k else {})}
+                              for (s, p), k in zip(lines, keys)],
         }  # fmt: skip
+        if tracking is not None:
+            self.shipment_by_key[(carrier, tracking)] = shipment_id
         return shipment_id
 
     def _add_receipt(
