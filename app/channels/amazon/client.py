@@ -1,4 +1,5 @@
-"""Thin httpx client for Amazon's Orders v0: getOrders pages and an order's items.
+"""Thin httpx client for Amazon's Orders v0: getOrders pages, one order, an order's items, and
+confirmShipment.
 
 One HttpSession; each call is paced by its operation's own usage plan (the pacers come from
 pacing.py). Errors leave here named after Amazon and the operation.
@@ -55,11 +56,22 @@ def decode_orders_page(response: httpx.Response) -> dict[str, Any]:
     return payload
 
 
+def decode_order(response: httpx.Response) -> dict[str, Any]:
+    payload = _json(response, "getOrder")
+    if not isinstance(payload.get("AmazonOrderId"), str) or not isinstance(payload.get("OrderStatus"), str):
+        raise TransientError("Amazon sent a getOrder answer without the order's id and status")
+    return payload
+
+
 def decode_items_page(response: httpx.Response) -> dict[str, Any]:
     payload = _json(response, "getOrderItems")
     if not isinstance(payload.get("OrderItems"), list) or not isinstance(payload.get("NextToken", ""), str):
         raise TransientError("Amazon sent a getOrderItems page without a list of items")
     return payload
+
+
+def confirm_shipment_path(order_id: str) -> str:
+    return f"{ORDERS_PATH}/{quote(order_id, safe='')}/shipmentConfirmation"
 
 
 class AmazonClient:
@@ -95,6 +107,21 @@ class AmazonClient:
                 return items
         raise PermanentError(f"Amazon order {order_id} has more than {MAX_ITEM_PAGES} pages of items")
 
+    def order(self, order_id: str) -> dict[str, Any]:
+        """getOrder without personal data: the order's status and item counts."""
+        path = f"{ORDERS_PATH}/{quote(order_id, safe='')}"
+        return self._call("getOrder", path, None, self.lwa, decode_order)
+
+    def confirm_shipment(self, order_id: str, body: dict[str, Any]) -> None:
+        """POST confirmShipment (204). The session retries faults; that is safe here because a
+        package that already went through is refused by its packageReferenceId, never shipped twice
+        (the caller reads the order back to tell that refusal from others)."""
+        try:
+            self.session.request("POST", confirm_shipment_path(order_id), json=body, auth=self.lwa,
+                                 limiter=self.pacers["confirmShipment"])
+        except ChannelError as exc:
+            raise _named(exc, "confirmShipment") from None
+
     def _call(self, operation: str, path: str, params: dict[str, str] | None, auth: TokenSource,
               decode: Callable[[httpx.Response], dict[str, Any]]) -> dict[str, Any]:
         try:
@@ -109,7 +136,7 @@ def _named(exc: ChannelError, operation: str) -> ChannelError:
     message = str(exc)
     if "Amazon" in message:
         return exc
-    message = f"Amazon {operation}: {message}"
+    message = f"Amazon {operation}: {message.replace('the marketplace', 'Amazon', 1)}"
     if isinstance(exc, RateLimited):
         return RateLimited(message, exc.retry_after)
     return type(exc)(message)

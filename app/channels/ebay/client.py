@@ -1,5 +1,6 @@
-"""Thin client for getOrders of the Sell Fulfillment API: filter syntax, one page per call,
-eBay's error envelope in plain words, and the server's clock from the Date header."""
+"""Thin client for the Sell Fulfillment API: getOrders (filter syntax, one page per call), one
+order, its shipping fulfillments and creating one; eBay's error envelope in plain words, and the
+server's clock from the Date header."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -98,10 +100,47 @@ def decode_page(response: httpx.Response) -> OrderPage:
     return OrderPage(orders, total, isinstance(body.get("next"), str), server_time(response))
 
 
+def _body(response: httpx.Response, what: str) -> dict[str, Any]:
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        raise TransientError(f"eBay sent {what} that is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise TransientError(f"eBay sent {what} that is not a JSON object")
+    return body
+
+
+def decode_order(response: httpx.Response) -> dict[str, Any]:
+    body = _body(response, "an order")
+    if not isinstance(body.get("orderId"), str) or not isinstance(body.get("lineItems"), list):
+        raise TransientError("eBay sent an order without its id and line items")
+    return body
+
+
+def decode_fulfillments(response: httpx.Response) -> list[dict[str, Any]]:
+    """ShippingFulfillmentPagedCollection: the order's packages (none: an empty list)."""
+    body = _body(response, "a list of shipping fulfillments")
+    packages = body.get("fulfillments", [])
+    if not isinstance(packages, list) or not all(isinstance(p, dict) for p in packages):
+        raise TransientError("eBay sent shipping fulfillments that are not a list of packages")
+    return packages
+
+
+def order_path(order_id: str) -> str:
+    return f"{ORDERS_PATH}/{quote(order_id, safe='')}"
+
+
+def fulfillments_path(order_id: str) -> str:
+    return f"{order_path(order_id)}/shipping_fulfillment"
+
+
 class EbayClient:
-    def __init__(self, session: HttpSession, token: EbayUserToken) -> None:
+    def __init__(self, session: HttpSession, token: EbayUserToken, write_session: HttpSession | None = None) -> None:
         self.session = session
         self.token = token
+        # createShippingFulfillment is not idempotent: it goes through a session that does not
+        # repeat it by itself (the caller checks the order's fulfillments before trying again).
+        self.write_session = write_session or session
 
     def order_page(self, filter_text: str, offset: int, limit: int) -> OrderPage:
         params = {"filter": filter_text, "limit": limit, "offset": offset}
@@ -111,3 +150,16 @@ class EbayClient:
     def probe(self) -> None:
         """One cheap authorised call: credentials, consent and address are fine if it answers."""
         self.session.request("GET", ORDERS_PATH, params={"limit": 1}, auth=self.token, decode=decode_page)
+
+    def order(self, order_id: str) -> dict[str, Any]:
+        return self.session.request("GET", order_path(order_id), auth=self.token,  # type: ignore[no-any-return]
+                                    decode=decode_order)
+
+    def shipping_fulfillments(self, order_id: str) -> list[dict[str, Any]]:
+        return self.session.request("GET", fulfillments_path(order_id), auth=self.token,  # type: ignore[no-any-return]
+                                    decode=decode_fulfillments)
+
+    def create_shipping_fulfillment(self, order_id: str, body: dict[str, Any]) -> str:
+        """POST one package (201); the fulfillment's URI from Location ("" if eBay sent none)."""
+        response = self.write_session.request("POST", fulfillments_path(order_id), json=body, auth=self.token)
+        return str(response.headers.get("Location", ""))

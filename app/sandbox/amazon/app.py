@@ -187,7 +187,20 @@ class AmazonSandbox:
             return payload_response(item_page(order.oid, blobs, request.args.get("NextToken"), self.items_page_size))
 
     def _op_confirmShipment(self, request: Request, access: Access, order_id: str) -> Response:
-        lines = parse_confirmation(request.get_data(), self.credentials["marketplace_id"])
+        """204 for a valid package. Accepted packages are recorded for the tests; a swallowed
+        one is answered the same but changes nothing (status_log.py)."""
+        package = parse_confirmation(request.get_data(), self.credentials["marketplace_id"])
         with self.store.lock:
-            self.store.confirm_shipment(order_id, lines, self.now())
+            wanted = self.store.check_shipment(order_id, package)
+            if wanted is None:  # the same package again, accepted as already done: nothing changes
+                return Response(status=204)
+            swallowed = self.status_recorder.take_swallow()
+            if not swallowed:
+                self.store.apply_shipment(order_id, package, wanted, self.now())
+        self.status_recorder.record(
+            order_id=order_id, kind="shipment", swallowed=swallowed, carrier_code=package.carrier_code,
+            carrier_name=package.carrier_name, tracking_number=package.tracking_number, ship_date=package.ship_date,
+            package_reference_id=package.reference,
+            lines=[{"line_id": iid, "quantity": quantity} for iid, quantity in package.lines],
+            method=request.method, path=request.path, body=package.body)
         return Response(status=204)

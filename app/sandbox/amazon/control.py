@@ -33,6 +33,7 @@ CONTROL_ROUTES = control_routes("order_id", [
     Rule("/_sandbox/config", methods=["GET", "POST"], endpoint="config"),
 ])
 PII_WITHOUT_RDT = ("omit", "partial")
+REPEATED_PACKAGE = ("reject", "accept")  # a confirmShipment repeating a used packageReferenceId (shipment.py)
 
 
 def truth_of(order: Order) -> dict:
@@ -128,8 +129,13 @@ class ControlApi(ControlApiBase):
                 with self.store.lock:
                     renderer.partial_pii = body["pii_without_rdt"] == "partial"
                     self.store.forget_rendering()
+            if "repeated_package" in body:
+                choice_arg(body, "repeated_package", None, REPEATED_PACKAGE)
+                with self.store.lock:
+                    self.store.accept_repeated_package = body["repeated_package"] == "accept"
             if "order_items_page_size" in body:
                 sandbox.items_page_size = int_arg(body, "order_items_page_size", None, 1, 100,
                                                   wanted="a whole number from 1 to 100", nullable=False)
         return json_response({"pii_without_rdt": PII_WITHOUT_RDT[renderer.partial_pii],
-                              "order_items_page_size": sandbox.items_page_size})
+                              "order_items_page_size": sandbox.items_page_size,
+                              "repeated_package": REPEATED_PACKAGE[self.store.accept_repeated_package]})

@@ -6,6 +6,11 @@ as bytes until the order changes. That keeps 100,000 seeded orders cheap to hold
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.sandbox.amazon.shipment import Package
+
 # OrderStatus values as small ints (index into ORDER_STATUSES).
 (PENDING, PENDING_AVAILABILITY, UNSHIPPED, PARTIALLY_SHIPPED, SHIPPED, CANCELED, INVOICE_UNCONFIRMED,
  UNFULFILLABLE) = range(8)
@@ -59,7 +64,7 @@ class Order:
 
     __slots__ = (
         "oid", "purchase", "changed", "status", "items", "addr", "prime", "business", "preorder",
-        "release_due", "abort", "malformed", "blob", "blob_pii", "items_blob",
+        "release_due", "abort", "malformed", "blob", "blob_pii", "items_blob", "packages",
     )  # fmt: skip
 
     def __init__(self, oid: str, purchase: int, status: int, addr: int) -> None:
@@ -79,6 +84,8 @@ class Order:
         self.blob: bytes | None = None
         self.blob_pii: bytes | None = None
         self.items_blob: list[bytes] | None = None
+        # Confirmed packages by packageReferenceId (shipment.Package); None until the first one.
+        self.packages: dict[str, Package] | None = None
 
     def forget_rendering(self) -> None:
         self.blob = self.blob_pii = self.items_blob = None

@@ -2,16 +2,41 @@
 
 The list of valid `carrierCode` values is not published in the model (UNCONFIRMED), so any
 non-empty code is accepted; everything the model requires is checked.
+
+`packageReferenceId` identifies a package within its order. What Amazon answers when the same
+reference comes again is not documented (UNCONFIRMED); the sandbox refuses it with 400
+InvalidInput naming the field (switch `repeated_package`: `reject`), or, with `accept`, answers
+an identical repeat with 204 and changes nothing (a different package under a used reference is
+refused either way).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from app.sandbox.amazon.query import InvalidInput
 
 REQUIRED_PACKAGE_FIELDS = ("packageReferenceId", "carrierCode", "trackingNumber", "shipDate", "orderItems")
+
+
+@dataclass(frozen=True)
+class Package:
+    """One confirmed package as the request described it (kept per order by the store)."""
+
+    reference: str
+    carrier_code: str
+    carrier_name: str
+    tracking_number: str
+    ship_date: str
+    lines: tuple[tuple[str, int], ...]  # (orderItemId, quantity)
+    body: dict
+
+    def same_shipment(self, other: Package) -> bool:
+        """The same package sent again (the request repeated), whatever the key order."""
+        return (self.carrier_code, self.carrier_name, self.tracking_number, sorted(self.lines)) == (
+            other.carrier_code, other.carrier_name, other.tracking_number, sorted(other.lines))
 
 
 def _text(obj: dict, name: str, where: str) -> str:
@@ -21,8 +46,8 @@ def _text(obj: dict, name: str, where: str) -> str:
     return value
 
 
-def parse_confirmation(raw: bytes, marketplace_id: str) -> list[tuple[str, int]]:
-    """(orderItemId, quantity) pairs of a valid confirmation, else InvalidInput."""
+def parse_confirmation(raw: bytes, marketplace_id: str) -> Package:
+    """The package of a valid confirmation, else InvalidInput."""
     try:
         body = json.loads(raw or b"null")
     except ValueError:
@@ -36,8 +61,9 @@ def parse_confirmation(raw: bytes, marketplace_id: str) -> list[tuple[str, int]]
         raise InvalidInput("packageDetail is required")
     for name in REQUIRED_PACKAGE_FIELDS[:4]:
         _text(package, name, "packageDetail.")
+    carrier_name = package.get("carrierName")
     if package["carrierCode"] == "Other":
-        _text(package, "carrierName", "packageDetail.")  # required with the "Other" carrier code
+        carrier_name = _text(package, "carrierName", "packageDetail.")  # required with the "Other" carrier code
     if not package["packageReferenceId"].isdigit() or int(package["packageReferenceId"]) < 1:
         raise InvalidInput("packageDetail.packageReferenceId must be a positive number")
     try:
@@ -56,4 +82,6 @@ def parse_confirmation(raw: bytes, marketplace_id: str) -> list[tuple[str, int]]
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
             raise InvalidInput(f"{where}quantity must be a positive integer")
         lines.append((_text(item, "orderItemId", where), quantity))
-    return lines
+    return Package(package["packageReferenceId"], package["carrierCode"],
+                   carrier_name if isinstance(carrier_name, str) else "", package["trackingNumber"],
+                   package["shipDate"], tuple(lines), body)

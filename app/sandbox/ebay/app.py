@@ -39,7 +39,7 @@ from app.sandbox.ebay.errors import (
 )
 from app.sandbox.ebay.model import Order
 from app.sandbox.ebay.query import LOOKBACK_MS, OrderQuery, check_field_groups, parse_order_ids
-from app.sandbox.ebay.render import BASE_MARKER, ORDER_PATH, Renderer, fulfillment_dict
+from app.sandbox.ebay.render import BASE_MARKER, ORDER_PATH, Renderer, fulfillment_dict, iso
 from app.sandbox.ebay.shipping import parse_package
 from app.sandbox.ebay.state import OrderStore
 from app.sandbox.ebay.switches import DailyQuota, Switches
@@ -259,9 +259,19 @@ class EbaySandbox:
         with self.store.lock:
             order = self._order_or_error(oid)
             package = parse_package(body, order, now)
-            made = self.store.ship(order, package.line_ids, package.carrier, package.tracking,
-                                   package.shipped_ms, now)
-        location = f"{_base_url(request)}{ORDER_PATH}/{oid}/shipping_fulfillment/{made.fid}"
+            swallowed = self.status_recorder.take_swallow()  # answered as created, nothing kept
+            if swallowed:
+                fid = self.store.fulfillment_id(order, package.tracking, now)
+            else:
+                fid = self.store.ship(order, package.line_ids, package.carrier, package.tracking,
+                                      package.shipped_ms, now).fid
+        quantities = {entry["lineItemId"]: entry.get("quantity") for entry in body["lineItems"]}
+        self.status_recorder.record(
+            order_id=oid, kind="shipment", swallowed=swallowed, carrier_code=package.carrier or "",
+            tracking_number=package.tracking or "", shipped_date=iso(package.shipped_ms), fulfillment_id=fid,
+            lines=[{"line_id": lid, "quantity": quantities[lid]} for lid in package.line_ids],
+            method=request.method, path=request.path, body=body)
+        location = f"{_base_url(request)}{ORDER_PATH}/{oid}/shipping_fulfillment/{fid}"
         return json_response({}, 201, {"Location": location})
 
 

@@ -178,15 +178,22 @@ class OrderStore:
              now_ms: int) -> Fulfillment:
         """One package; the caller has validated the line items (unknown, shipped, duplicate)."""
         by_id = {line.lid: line for line in order.lines}
-        fid = tracking or f"{now_ms:x}{len(order.fulfillments) + 1:02d}".upper()
-        if any(f.fid == fid for f in order.fulfillments):
-            fid = f"{fid}-{len(order.fulfillments) + 1}"
+        fid = self.fulfillment_id(order, tracking, now_ms)
         package = Fulfillment(fid, tuple(lids), carrier, tracking, shipped_ms)
         order.fulfillments.append(package)
         for lid in lids:
             by_id[lid].fulfillment = package
         self.touch(order, now_ms)
         return package
+
+    @staticmethod
+    def fulfillment_id(order: Order, tracking: str | None, now_ms: int) -> str:
+        """The id the next package of `order` gets: its tracking number (as eBay documents), else
+        an arbitrary number; a second package with the same tracking number gets a suffix."""
+        fid = tracking or f"{now_ms:x}{len(order.fulfillments) + 1:02d}".upper()
+        if any(f.fid == fid for f in order.fulfillments):
+            fid = f"{fid}-{len(order.fulfillments) + 1}"
+        return fid
 
     def summary(self) -> dict[str, object]:
         by_payment: dict[str, int] = {}

@@ -138,16 +138,16 @@ def test_shipping_moves_orders_to_partially_shipped_and_shipped(api: AmazonApi):
     oid = api.control("POST", "/orders", {"items": 2})["orders"][0]["id"]
     items = api.get(f"/orders/v0/orders/{oid}/orderItems", token).json()["payload"]["OrderItems"]
 
-    def ship(item: dict) -> int:
-        package = {"packageReferenceId": "1", "carrierCode": "Other", "carrierName": "Hermes",
+    def ship(item: dict, reference: str) -> int:
+        package = {"packageReferenceId": reference, "carrierCode": "Other", "carrierName": "Hermes",
                    "trackingNumber": "H1000000000000000001", "shipDate": "2026-05-03T09:00:00Z",
                    "orderItems": [{"orderItemId": item["OrderItemId"], "quantity": item["QuantityOrdered"]}]}
         return api.http.post(f"/orders/v0/orders/{oid}/shipmentConfirmation", headers={"x-amz-access-token": token},
                              json={"marketplaceId": api.marketplace, "packageDetail": package}).status_code
 
-    assert ship(items[0]) == 204
+    assert ship(items[0], "1") == 204
     assert api.get(f"/orders/v0/orders/{oid}", token).json()["payload"]["OrderStatus"] == "PartiallyShipped"
-    assert ship(items[1]) == 204
+    assert ship(items[1], "2") == 204
     order = api.get(f"/orders/v0/orders/{oid}", token).json()["payload"]
     assert order["OrderStatus"] == "Shipped" and order["NumberOfItemsUnshipped"] == 0
     shipped = api.get(f"/orders/v0/orders/{oid}/orderItems", token).json()["payload"]["OrderItems"]

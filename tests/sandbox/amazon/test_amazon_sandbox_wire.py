@@ -204,9 +204,46 @@ def test_confirm_shipment_answers_204_or_the_error_model(api: AmazonApi):
                        headers={"x-amz-access-token": token})
     assert ok.status_code == 204 and ok.headers["x-amzn-RateLimit-Limit"] == "2"
     again = api.http.post(path, json={"marketplaceId": api.marketplace, "packageDetail": package},
-                          headers={"x-amz-access-token": token})
-    assert again.status_code == 400 and "left to ship" in again.json()["errors"][0]["message"]
+                          headers={"x-amz-access-token": token})  # the same packageReferenceId again
+    assert again.status_code == 400 and "packageReferenceId 1" in again.json()["errors"][0]["message"]
     validate(ORDERS, "ConfirmShipmentErrorResponse", again.json())
+    more = api.http.post(path, json={"marketplaceId": api.marketplace,
+                                     "packageDetail": {**package, "packageReferenceId": "2"}},
+                         headers={"x-amz-access-token": token})
+    assert more.status_code == 400 and "left to ship" in more.json()["errors"][0]["message"]
+    validate(ORDERS, "ConfirmShipmentErrorResponse", more.json())
     broken = api.http.post(path, json={"marketplaceId": api.marketplace, "packageDetail": {**package, "carrierCode": ""}},
                            headers={"x-amz-access-token": token})
     assert broken.status_code == 400 and "carrierCode" in broken.json()["errors"][0]["message"]
+
+
+def test_confirmations_are_recorded_swallowed_or_repeated_as_switched(api: AmazonApi):
+    token = api.login()
+    order = api.control("POST", "/orders", {"items": 1})["orders"][0]["id"]
+    item = api.get(order_path(order, "orderItems"), token).json()["payload"]["OrderItems"][0]
+    package = {"packageReferenceId": "1", "carrierCode": "DHL", "trackingNumber": "00340434161234567890",
+               "shipDate": "2026-05-03T09:00:00Z", "orderItems": [{"orderItemId": item["OrderItemId"], "quantity": 1}]}
+    body = {"marketplaceId": api.marketplace, "packageDetail": package}
+    path = order_path(order, "shipmentConfirmation")
+
+    def post(payload: dict) -> int:
+        return api.http.post(path, json=payload, headers={"x-amz-access-token": token}).status_code
+
+    assert api.control("POST", "/config", {"repeated_package": "sometimes"}, expect=400)
+    api.control("POST", "/status-requests/swallow", {"count": 1})
+    assert post(body) == 204  # swallowed: answered, nothing kept
+    assert api.get(order_path(order, "orderItems"), token).json()["payload"]["OrderItems"][0]["QuantityShipped"] == 0
+    assert post(body) == 204
+    [swallowed, kept] = api.control("GET", "/status-requests")["requests"]
+    assert swallowed["swallowed"] and not kept["swallowed"]
+    assert (kept["order_id"], kept["kind"], kept["package_reference_id"], kept["carrier_code"]) == (
+        order, "shipment", "1", "DHL")
+    assert kept["lines"] == [{"line_id": item["OrderItemId"], "quantity": 1}]
+    assert (kept["method"], kept["path"], kept["body"]) == ("POST", path, body)
+    assert post(body) == 400  # the reference is used
+    assert api.control("POST", "/config", {"repeated_package": "accept"})["repeated_package"] == "accept"
+    assert post(body) == 204  # the identical package again: answered, nothing changes, nothing recorded
+    assert post({**body, "packageDetail": {**package, "trackingNumber": "00340434161234567891"}}) == 400
+    assert len(api.control("GET", "/status-requests")["requests"]) == 2
+    shipped = api.get(order_path(order, "orderItems"), token).json()["payload"]["OrderItems"][0]["QuantityShipped"]
+    assert shipped == 1

@@ -226,3 +226,34 @@ def test_shipping_fulfillment_moves_the_order_along(sandbox):
     api.login(scope="https://api.ebay.com/oauth/api_scope/sell.fulfillment.readonly")
     assert api.orders().status_code == 200
     error_of(api.http.post(path, json={"lineItems": [{"lineItemId": second}]}), 403, 1100)
+
+
+def test_accepted_fulfillments_are_recorded_and_a_swallowed_one_keeps_nothing(sandbox):
+    api = sandbox()
+    oid = api.ok("POST", "/orders", {"items": 2})["orders"][0]["id"]
+    first, second = (line["lineItemId"] for line in api.order(oid)["lineItems"])
+    api.advance(5)
+    path = f"{ORDERS}/{oid}/shipping_fulfillment"
+    api.ok("POST", "/status-requests/swallow", {"count": 1})
+    body = {"lineItems": [{"lineItemId": first, "quantity": 1}], "shippingCarrierCode": "DHL",
+            "trackingNumber": "00340434161234567890"}
+    swallowed = api.http.post(path, json=body)
+    assert swallowed.status_code == 201 and swallowed.headers["Location"].endswith("/00340434161234567890")
+    assert api.get(path).json() == {"fulfillments": [], "total": 0}
+    assert api.order(oid)["orderFulfillmentStatus"] == "NOT_STARTED"
+    assert api.http.post(path, json=body).status_code == 201
+    error_of(api.http.post(path, json=body), 400, 32200)  # refused: not recorded
+    assert api.http.post(path, json={"lineItems": [{"lineItemId": second, "quantity": 2}]}).status_code == 201
+    records = api.ok("GET", "/status-requests")["requests"]
+    assert [(r["swallowed"], r["kind"], r["order_id"]) for r in records] == [
+        (True, "shipment", oid), (False, "shipment", oid), (False, "shipment", oid)]
+    kept, untracked = records[1:]
+    assert (kept["carrier_code"], kept["tracking_number"], kept["fulfillment_id"]) == ("DHL", "00340434161234567890",
+                                                                                       "00340434161234567890")
+    assert kept["lines"] == [{"line_id": first, "quantity": 1}] and ISO_MS_Z.match(kept["shipped_date"])
+    assert (kept["method"], kept["path"], kept["body"]) == ("POST", path, body)
+    assert (untracked["carrier_code"], untracked["tracking_number"]) == ("", "")
+    assert untracked["lines"] == [{"line_id": second, "quantity": 2}]
+    listing = api.get(path).json()
+    conforms(listing, "ShippingFulfillmentPagedCollection")
+    assert listing["total"] == 2 and api.order(oid)["orderFulfillmentStatus"] == "FULFILLED"
