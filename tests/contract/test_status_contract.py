@@ -54,7 +54,8 @@ def open_orders(ctx, min_pieces: int = 1) -> list[dict]:
 
 
 def order_of(ctx, number: str) -> dict:
-    return next(o for o in iter_orders(ctx.engine) if o["order_number"] == number)
+    [found] = [o for o in iter_orders(ctx.engine) if o["order_number"] == number]  # read to the end: closes the cursor
+    return found
 
 
 def accepted(mp: Marketplace, marketplace_id: str | None = None, kind: str | None = None) -> list[dict]:
