@@ -55,6 +55,8 @@ from app.store import protocol_log
 from app.store import status_store as store
 from app.store.accounts import AccountRecord, AccountRepository
 from app.store.db import write_transaction
+from app.store.jobs import STATUS as STATUS_JOB
+from app.store.jobs import JobStore, channel_scope
 from app.store.protocol_log import Level
 from app.store.schema import utcnow
 
@@ -62,7 +64,7 @@ log_file = logging.getLogger(__name__)
 
 SETTING_TRACKING_WAIT = "status.tracking_wait_minutes"
 SETTING_SHIP_FROM = "status.ship_from"  # OTTO shipFromAddress: {"city", "countryCode", "zipCode"}
-SETTING_AUTO = "status.auto"  # {"<channel>": {"enabled": bool, "interval_minutes": int}}
+SETTING_AUTO = "status.auto"  # before the jobs table (issue 6); seeds the status jobs once, then unused
 DEFAULT_AUTO_INTERVAL = 15  # minutes, as the application server's default
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -226,23 +228,17 @@ class StatusService:
         return DEFAULT_TRACKING_WAIT if minutes is None else timedelta(minutes=float(minutes))
 
     def auto_settings(self) -> dict[str, dict]:
-        stored = self.setting(SETTING_AUTO, {}) or {}
-        return {c.value: {"enabled": bool(stored.get(c.value, {}).get("enabled", False)),
-                          "interval_minutes": int(stored.get(c.value, {}).get("interval_minutes",
-                                                                                DEFAULT_AUTO_INTERVAL))}
+        """Automatic transmission per channel: the "channel:<ch>" status jobs (app/store/jobs.py),
+        which `orderdesk serve` runs and the desk's own timer follows."""
+        jobs = {j.channel: j for j in JobStore(self.engine).list(STATUS_JOB)}  # one per channel, always
+        return {c.value: {"enabled": jobs[c.value].enabled, "interval_minutes": jobs[c.value].interval_seconds // 60}
                 for c in Channel}
 
     def set_auto(self, channel: Channel, enabled: bool, interval_minutes: int | None = None) -> None:
         if interval_minutes is not None and not 1 <= interval_minutes <= 24 * 60:
             raise ValueError("the interval must be between 1 and 1440 minutes")
-        with write_transaction(self.engine) as conn:
-            stored = store.get_setting(conn, SETTING_AUTO, {}) or {}
-            entry = stored.get(channel.value, {})
-            entry["enabled"] = enabled
-            if interval_minutes is not None:
-                entry["interval_minutes"] = interval_minutes
-            stored[channel.value] = entry
-            store.set_setting(conn, SETTING_AUTO, stored)
+        JobStore(self.engine).configure(STATUS_JOB, channel_scope(Channel(channel).value), enabled=enabled,
+                                        interval_seconds=None if interval_minutes is None else interval_minutes * 60)
 
     # -- events ----------------------------------------------------------------------------------
     def ship(self, request: ShipRequest, *, conn: Connection | None = None) -> ShipOutcome:
@@ -522,6 +518,13 @@ class StatusService:
             by_account.setdefault(rec.account_id, []).append((rec, recovered))
         for account_id, items in by_account.items():
             self._transmit_account(accounts[account_id], items, token, now, result, cancelled)
+        if claimed or result.tracking_timeouts:
+            scope = account or (channel or "all channels")
+            with write_transaction(self.engine) as conn:
+                protocol_log.write(conn, Level.ERROR if result.failed else Level.INFO, "status_run",
+                                   f"Status transmission ({scope}): {result.summary()}",
+                                   channel=channel or "", account_name=account or "", details=result.as_json(),
+                                   at=now)
         return result
 
     def _end_waits(self, now: datetime, channel: str | None, ids: list[int], result: TransmitResult) -> None:
