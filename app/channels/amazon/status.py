@@ -28,8 +28,9 @@ from app.channels.amazon.client import AmazonClient, confirm_shipment_path, desc
 from app.channels.amazon.pacing import CREATE_RDT, GET_ORDER_ITEMS, GET_ORDERS, LEDGER, UsagePlan
 from app.channels.base import AdapterOptions
 from app.channels.errors import ChannelError, Conflict, PermanentError, TransientError
+from app.channels.status_checks import is_cancellation, pieces_per_line, require_shipment
 from app.channels.http import HttpSession
-from app.domain.statuses import Confirmation, OutboundStatus, PlannedCall, StatusEvent, StatusType
+from app.domain.statuses import Confirmation, OutboundStatus, PlannedCall
 
 # ordersV0.json, "Usage Plan" tables.
 CONFIRM_SHIPMENT = UsagePlan("confirmShipment", 2.0, 10)
@@ -85,7 +86,7 @@ class AmazonStatusSender:
         oid = status.marketplace_id
         order = self.client.order(oid)
         state = order["OrderStatus"]
-        if _is_cancellation(status):
+        if is_cancellation(status):
             return Confirmation(state == "Canceled", f"Amazon shows order {oid} as {state}.")
         return _compare(status, state, self.client.order_items(oid))
 
@@ -146,27 +147,11 @@ def amazon_ship_date(moment: datetime) -> str:
     return aware.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _is_cancellation(status: OutboundStatus) -> bool:
-    return status.event is StatusEvent.CANCELLED or status.status_type is StatusType.FULFILLMENT
-
-
 def _check_kind(status: OutboundStatus) -> None:
-    oid = status.marketplace_id
-    if _is_cancellation(status):
-        raise PermanentError(f"Amazon order {oid} cannot be cancelled through the Orders API: Amazon has no seller "
-                             "cancellation there; cancel it in Seller Central.")
-    if status.status_type is not StatusType.DELIVERY or status.value != "Shipped":
-        raise PermanentError(f"Amazon can only be told that a package shipped, not {status.status_type.value} "
-                             f"{status.value!r} (order {oid}).")
+    require_shipment(status, label="Amazon", api="Orders API", portal="Seller Central", value="Shipped")
 
 
-def _quantities(status: OutboundStatus) -> dict[str, int]:
-    """Pieces per Amazon OrderItemId (OrderLine.external_id), in the order of the lines."""
-    wanted: dict[str, int] = {}
-    for line in status.lines:
-        if line.quantity > 0:
-            wanted[line.line_id] = wanted.get(line.line_id, 0) + line.quantity
-    return wanted
+_quantities = pieces_per_line
 
 
 def _count(value: object) -> int:

@@ -30,8 +30,9 @@ from app.channels.ebay.adapter import FULFILLMENT_CALLS_PER_DAY, TOKEN_CALLS_PER
 from app.channels.ebay.auth import EbayUserToken
 from app.channels.ebay.client import EbayClient, describe_ebay_error, ebay_errors, ebay_time, fulfillments_path
 from app.channels.errors import ChannelError, Conflict, PermanentError, RateLimited, TransientError
+from app.channels.status_checks import is_cancellation, pieces_per_line, require_shipment
 from app.channels.http import HttpSession
-from app.domain.statuses import Confirmation, OutboundStatus, PlannedCall, StatusEvent, StatusType
+from app.domain.statuses import Confirmation, OutboundStatus, PlannedCall
 
 UNPAID = frozenset({"PENDING", "FAILED", "FULLY_REFUNDED"})
 
@@ -98,7 +99,7 @@ class EbayStatusSender:
         oid = status.marketplace_id
         with ebay_errors():
             order = self.client.order(oid)
-            if _is_cancellation(status):
+            if is_cancellation(status):
                 state = _cancel_state(order)
                 return Confirmation(state == "CANCELED", f"eBay shows order {oid} with cancel state {state}.")
             packages = self.client.shipping_fulfillments(oid)
@@ -163,27 +164,11 @@ class EbayStatusSender:
         raise refused
 
 
-def _is_cancellation(status: OutboundStatus) -> bool:
-    return status.event is StatusEvent.CANCELLED or status.status_type is StatusType.FULFILLMENT
-
-
 def _check_kind(status: OutboundStatus) -> None:
-    oid = status.marketplace_id
-    if _is_cancellation(status):
-        raise PermanentError(f"eBay order {oid} cannot be cancelled through the Fulfillment API: eBay has no seller "
-                             "cancellation there; cancel it in Seller Hub.")
-    if status.status_type is not StatusType.DELIVERY or status.value != "FULFILLED":
-        raise PermanentError(f"eBay can only be told that a package shipped, not {status.status_type.value} "
-                             f"{status.value!r} (order {oid}).")
+    require_shipment(status, label="eBay", api="Fulfillment API", portal="Seller Hub", value="FULFILLED")
 
 
-def _quantities(status: OutboundStatus) -> dict[str, int]:
-    """Pieces per eBay lineItemId (OrderLine.external_id), in the order of the lines."""
-    wanted: dict[str, int] = {}
-    for line in status.lines:
-        if line.quantity > 0:
-            wanted[line.line_id] = wanted.get(line.line_id, 0) + line.quantity
-    return wanted
+_quantities = pieces_per_line
 
 
 def _tracking(value: object) -> str:
