@@ -10,6 +10,7 @@ from typing import Iterable
 from app.bootstrap import AppContext, build
 from app.channels.registry import channel_info
 from app.cli.prompts import ask_master_key, read_credentials
+from app.cli.status_commands import cmd_cancel, cmd_ship, cmd_status, cmd_tracking  # noqa: F401  (for main())
 from app.store import protocol_log
 from app.store.queries import iter_orders, iter_payments
 

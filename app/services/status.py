@@ -386,9 +386,12 @@ class StatusService:
         return ids
 
     def add_tracking(self, shipment_id: int, tracking_number: str, carrier: str | None = None,
-                     carrier_name: str = "", skip_check_digit: bool = False) -> list[int]:
-        """The tracking number arrived for a package that waits (or failed) for one: its protocols
-        become pending with it. Returns the protocols that will now be sent."""
+                     carrier_name: str = "", skip_check_digit: bool = False, *,
+                     return_tracking_number: str = "", return_carrier: str | None = None) -> list[int]:
+        """The tracking number arrived for a package that waits for one (or failed, or is still
+        unsent): its protocols are sent with it. Without ``carrier`` the carrier is the package's
+        own when the number fits it, else the one the number points to. Returns the protocols
+        that will now be sent."""
         now = self.clock()
         tracking = normalise(tracking_number)
         if not tracking:
@@ -396,23 +399,36 @@ class StatusService:
         with write_transaction(self.engine) as conn:
             shipment = store.get_shipment(conn, shipment_id)
             order = store.find_order(conn, shipment.order_id)
-            found = resolve_carrier(carrier, order.channel) or (Carrier(shipment.carrier) if shipment.carrier else None)
+            found = resolve_carrier(carrier, order.channel)
             if found is None:
-                found = propose_carrier(tracking, required=order.channel is not Channel.SHOPWARE)
-            problems = shipment_problems(order.channel, found, tracking, carrier_name=carrier_name,
-                                         skip_check_digit=skip_check_digit)
-            if problems:
-                raise ShipmentError(" ".join(p.message for p in problems))
+                fitting = [c.carrier for c in detect(tracking)]
+                recorded = Carrier(shipment.carrier) if shipment.carrier else None
+                found = recorded if recorded in fitting or (recorded and not fitting) else None
+                if found is None:
+                    found = propose_carrier(tracking, required=order.channel is not Channel.SHOPWARE)
+            returns = ShipRequest(order.id, None, tracking, None, carrier_name,
+                                  return_tracking_number=return_tracking_number or shipment.return_tracking_number,
+                                  return_carrier=return_carrier or shipment.return_carrier or None,
+                                  skip_check_digit=skip_check_digit)
+            return_found = resolve_carrier(returns.return_carrier, order.channel)
+            self._check_shipment(conn, order.channel, found, tracking, returns, return_found)
             mapped = channel_carrier(order.channel, found, carrier_name) if found else None
-            store.set_shipment_tracking(conn, shipment_id, tracking, found.value if found else "", carrier_name)
+            mapped_return = channel_carrier(order.channel, return_found) if return_found else None
+            store.set_shipment_tracking(conn, shipment_id, tracking, found.value if found else "", carrier_name,
+                                        normalise(returns.return_tracking_number),
+                                        return_found.value if return_found else "")
             moved = []
             for rec in store.protocols_of_shipment(conn, shipment_id):
-                if rec.state not in (ProtocolState.WAITING.value, ProtocolState.FAILED.value):
-                    continue
+                if rec.state not in (ProtocolState.WAITING.value, ProtocolState.FAILED.value,
+                                     ProtocolState.PENDING.value):
+                    continue  # sent, being sent or discarded: the marketplace has what it has
                 status = replace(rec.status, tracking_number=tracking, carrier=found.value if found else "",
-                                 carrier_code=mapped.code if mapped else "", carrier_name=mapped.name if mapped else "")
-                store.update_payload(conn, rec.id, status.to_json(), ProtocolState.PENDING, now)
-                moved.append(rec.id)
+                                 carrier_code=mapped.code if mapped else "", carrier_name=mapped.name if mapped else "",
+                                 return_tracking_number=normalise(returns.return_tracking_number),
+                                 return_carrier_code=mapped_return.code if mapped_return else "")
+                if store.update_payload(conn, rec.id, status.to_json(), ProtocolState.PENDING, now,
+                                        only_if=rec.state):
+                    moved.append(rec.id)
             store.add_event(conn, order.id, "tracking_added", f"package {shipment.package_no}: {tracking}", now)
         return moved
 

@@ -218,9 +218,11 @@ def get_shipment(conn: Connection, shipment_id: int) -> ShipmentRecord:
     return next(s for s in shipments_of(conn, row.order_id) if s.id == shipment_id)
 
 
-def set_shipment_tracking(conn: Connection, shipment_id: int, tracking: str, carrier: str, carrier_name: str) -> None:
+def set_shipment_tracking(conn: Connection, shipment_id: int, tracking: str, carrier: str, carrier_name: str,
+                          return_tracking: str, return_carrier: str) -> None:
     conn.execute(update(SHIPMENTS).where(SHIPMENTS.c.id == shipment_id)
-                 .values(tracking_number=tracking, carrier=carrier, carrier_name=carrier_name))
+                 .values(tracking_number=tracking, carrier=carrier, carrier_name=carrier_name,
+                         return_tracking_number=return_tracking, return_carrier=return_carrier))
 
 
 # -- rules and settings ----------------------------------------------------------------------------
@@ -411,7 +413,9 @@ def protocols_of_shipment(conn: Connection, shipment_id: int) -> list[ProtocolRe
     return [_record(r) for r in conn.execute(stmt)]
 
 
-def update_payload(conn: Connection, protocol_id: int, payload: str, state: ProtocolState, now: datetime) -> None:
-    conn.execute(update(PROTOCOLS).where(PROTOCOLS.c.id == protocol_id).values(
-        payload=payload, state=state.value, next_try_at=now, updated_at=now, last_error=""))
+def update_payload(conn: Connection, protocol_id: int, payload: str, state: ProtocolState, now: datetime, *,
+                   only_if: str) -> bool:
+    """Replace what a protocol sends, unless a transmission claimed it meanwhile (state changed)."""
+    return conn.execute(update(PROTOCOLS).where(PROTOCOLS.c.id == protocol_id, PROTOCOLS.c.state == only_if).values(
+        payload=payload, state=state.value, next_try_at=now, updated_at=now, last_error="")).rowcount == 1
 

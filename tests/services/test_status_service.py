@@ -243,3 +243,18 @@ def test_a_claim_whose_holder_died_is_taken_over_as_half_done_after_its_lease(de
     assert again.id == rec.id and recovered and again.attempts == 2
     # the dead holder's late answer is ignored: its claim is gone
     assert not store.finish(desk.engine, rec.id, token, now, state=ProtocolState.SENT)
+
+
+def test_a_later_tracking_number_brings_its_own_carrier_and_otto_asks_for_the_return_label(desk):
+    out = desk.status.ship(ShipRequest("AMAZON-1", carrier="ups"))  # the clerk guessed UPS, no number yet
+    desk.status.add_tracking(out.shipment_id, DHL)  # ... then a DHL label was printed
+    [rec] = desk.status.queue(channel="amazon")
+    assert (rec.state, rec.status.carrier, rec.status.carrier_code) == ("pending", "dhl_paket", "DHL")
+    otto = desk.status.ship(ShipRequest("OTTO-1"))
+    with pytest.raises(ShipmentError, match="OTTO needs a return carrier"):
+        desk.status.add_tracking(otto.shipment_id, DHL)
+    assert desk.status.queue(channel="otto")[0].state == "waiting"  # nothing changed
+    desk.status.add_tracking(otto.shipment_id, DHL, return_tracking_number=DHL_RETURN, return_carrier="DHL")
+    [rec] = desk.status.queue(channel="otto")
+    assert (rec.state, rec.status.return_tracking_number, rec.status.return_carrier_code) == (
+        "pending", DHL_RETURN, "DHL")
