@@ -17,6 +17,8 @@ FORBIDDEN = {
     "channels": ("sqlalchemy", "PySide6", "app.store", "app.services", "app.ui", "app.cli"),
     "services": ("PySide6", "app.ui", "app.cli", "app.sandbox"),
     "sandbox": ("sqlalchemy", "PySide6", "app.store", "app.services", "app.channels", "app.ui", "app.domain"),
+    # The ERP web service reaches marketplaces only through the services (status protocols).
+    "api": ("PySide6", "app.ui", "app.cli", "app.sandbox", "app.channels"),
 }
 
 

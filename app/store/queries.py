@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import weakref
 from datetime import datetime
-from typing import Iterator
+from typing import Iterator, Sequence
 
-from sqlalchemy import Engine, Integer, column, or_, select, table, union_all
+from sqlalchemy import Connection, Engine, Integer, column, or_, select, table, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain.money import format_minor
@@ -42,24 +42,32 @@ def iter_orders(engine: Engine, *, backlog: bool | None = None, channel: str | N
         stmt = stmt.where(ORDERS.c.channel == channel)
     with engine.connect() as conn:
         for batch in conn.execution_options(yield_per=BATCH).execute(stmt).partitions():
-            ids = [r.id for r in batch]
-            lines: dict[int, list] = {i: [] for i in ids}
-            for ln in conn.execute(select(LINES).where(LINES.c.order_id.in_(ids)).order_by(LINES.c.position)):
-                lines[ln.order_id].append(ln)
-            addrs = {(ad.order_id, ad.kind): {k: getattr(ad, k) for k in ADDRESS_FIELDS}
-                     for ad in conn.execute(select(ADDRESSES).where(ADDRESSES.c.order_id.in_(ids)))}
-            for r in batch:
-                yield {
-                    "id": r.id, "order_number": r.order_number, "marketplace_id": r.marketplace_id,
-                    "channel": r.channel, "account": r.account_name, "order_date": _iso(r.order_date),
-                    "status": r.status, "backlog": r.hold_reason is not None, "hold_reason": r.hold_reason,
-                    "expected_release": _iso(r.expected_release), "flags": [f for f in r.flags.split(",") if f],
-                    "total": format_minor(r.total_minor, r.currency), "currency": r.currency,
-                    "payment_method": r.payment_method, "customer": r.customer_name,
-                    "lines": [_line(ln, r.currency) for ln in lines[r.id]],
-                    "shipping_address": addrs.get((r.id, "shipping")),
-                    "billing_address": addrs.get((r.id, "billing")),
-                }
+            yield from order_documents(conn, batch)
+
+
+def order_documents(conn: Connection, rows: Sequence) -> list[dict]:
+    """The stable order JSON (README, `orders list --json`) for rows of ``orders`` that carry an
+    ``account_name`` column; lines and addresses are read in two queries for all of them. Shared
+    by the CLI and the ERP web service, so both give the same shape."""
+    ids = [r.id for r in rows]
+    if not ids:
+        return []
+    lines: dict[int, list] = {i: [] for i in ids}
+    for ln in conn.execute(select(LINES).where(LINES.c.order_id.in_(ids)).order_by(LINES.c.position)):
+        lines[ln.order_id].append(ln)
+    addrs = {(ad.order_id, ad.kind): {k: getattr(ad, k) for k in ADDRESS_FIELDS}
+             for ad in conn.execute(select(ADDRESSES).where(ADDRESSES.c.order_id.in_(ids)))}
+    return [{
+        "id": r.id, "order_number": r.order_number, "marketplace_id": r.marketplace_id,
+        "channel": r.channel, "account": r.account_name, "order_date": _iso(r.order_date),
+        "status": r.status, "backlog": r.hold_reason is not None, "hold_reason": r.hold_reason,
+        "expected_release": _iso(r.expected_release), "flags": [f for f in r.flags.split(",") if f],
+        "total": format_minor(r.total_minor, r.currency), "currency": r.currency,
+        "payment_method": r.payment_method, "customer": r.customer_name,
+        "lines": [_line(ln, r.currency) for ln in lines[r.id]],
+        "shipping_address": addrs.get((r.id, "shipping")),
+        "billing_address": addrs.get((r.id, "billing")),
+    } for r in rows]
 
 
 def iter_payments(engine: Engine, *, channel: str | None = None, after_id: int = 0) -> Iterator[dict]:
@@ -70,10 +78,16 @@ def iter_payments(engine: Engine, *, channel: str | None = None, after_id: int =
         stmt = stmt.where(ORDERS.c.channel == channel)
     with engine.connect() as conn:
         for r in conn.execution_options(yield_per=BATCH).execute(stmt):
-            yield {"id": r.id, "receipt_key": r.receipt_key, "order_number": r.order_number, "channel": r.channel,
-                   "account": r.account_name, "payment_system": r.payment_system, "kind": r.kind,
-                   "amount": format_minor(r.amount_minor, r.currency), "currency": r.currency,
-                   "line_id": r.line_id or None, "created_at": _iso(r.created_at)}
+            yield payment_document(r)
+
+
+def payment_document(r) -> dict:  # type: ignore[no-untyped-def]
+    """The stable receipt JSON (README, `payments list --json`) of a receipt row joined with its
+    order's number and channel and the account name (see iter_payments' query)."""
+    return {"id": r.id, "receipt_key": r.receipt_key, "order_number": r.order_number, "channel": r.channel,
+            "account": r.account_name, "payment_system": r.payment_system, "kind": r.kind,
+            "amount": format_minor(r.amount_minor, r.currency), "currency": r.currency,
+            "line_id": r.line_id or None, "created_at": _iso(r.created_at)}
 
 
 EVENTS = schema.OrderEvent.__table__
