@@ -175,7 +175,8 @@ def _server_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     """serve and jobs list|set: the application server (handlers in serve_commands.py)."""
     serve = sub.add_parser("serve", help="run the application server: scheduled jobs and the ERP web service")
     serve.add_argument("--host", default="127.0.0.1", help="the web service's address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="0 picks a free one (see the printed JSON)")
+    serve.add_argument("--port", type=int, default=8765,
+                       help="the web service's port (default 8765; 0 picks a free one, see the printed JSON)")
     serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM) ...")
     serve.add_argument("--tls-key", metavar="FILE", help="... and this private key (PEM)")
     serve.add_argument("--no-api", action="store_true", help="run the jobs only, without the web service")
@@ -191,8 +192,8 @@ def _server_parsers(sub) -> None:  # type: ignore[no-untyped-def]
     js.add_argument("kind", metavar="KIND", choices=["fetch", "status"], help="fetch or status")
     js.add_argument("scope", metavar="SCOPE", help="fetch: the account's name; status: the channel (otto, ...)")
     onoff = js.add_mutually_exclusive_group()
-    onoff.add_argument("--on", dest="enabled", action="store_const", const=True)
-    onoff.add_argument("--off", dest="enabled", action="store_const", const=False)
+    onoff.add_argument("--on", dest="enabled", action="store_const", const=True, help="run it on its schedule")
+    onoff.add_argument("--off", dest="enabled", action="store_const", const=False, help="do not run it")
     js.add_argument("--interval", type=int, metavar="MIN", help="minutes between runs (1 to 1440)")
     jobs.set_defaults(handler=_jobs)
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.store import schema
 from app.store.db import write_transaction
+from app.store.jobs import FETCH, JOBS, account_scope
 from app.store.schema import utcnow
 
 ACCOUNTS = schema.Account.__table__
@@ -105,10 +106,12 @@ class AccountRepository:
         return self.get(name)
 
     def remove(self, name: str) -> AccountRecord:
-        """Removes the account and, through the foreign keys, its orders and receipts."""
+        """Removes the account and, through the foreign keys, its orders and receipts, and its fetch
+        job (named by scope, so no foreign key; SQLite may give a later account the same id)."""
         record = self.get(name)
         with write_transaction(self.engine) as conn:
             conn.execute(delete(ACCOUNTS).where(ACCOUNTS.c.id == record.id))
+            conn.execute(delete(JOBS).where(JOBS.c.kind == FETCH, JOBS.c.scope == account_scope(record.id)))
         return record
 
 

@@ -145,7 +145,9 @@ def write_page(conn: Connection, account_id: int, orders: list[Order], now: date
     newer = [(o, ex) for o, ex in changed if o.modified_at > ex.modified_at]
     outcome.unchanged = len(changed) - len(newer)
     applied: list[tuple[Order, _Existing]] = []
-    for order, ex in newer:
+    # In id order: two workstations updating the same orders lock them in the same order, so they
+    # queue behind each other instead of deadlocking (pages can list a moved order elsewhere).
+    for order, ex in sorted(newer, key=lambda pair: pair[1].id):
         row = dict(zip(ORDER_COLUMNS, _order_row(order, account_id, now)))
         for key in ("account_id", "channel", "marketplace_id", "fetched_at", "held_since"):
             row.pop(key)
@@ -185,7 +187,7 @@ def write_page(conn: Connection, account_id: int, orders: list[Order], now: date
 
     ids = {**{mid: ex.id for mid, ex in existing.items()}, **inserted}
     touched = [latest[mid] for mid in inserted] + [o for o, _ in applied]
-    outcome.receipts = _record_receipts(conn, touched, ids, now)
+    outcome.receipts = _record_receipts(conn, touched, ids, now, fresh=set(inserted))
     if events:
         conn.execute(EVENTS.insert(), events)
     return outcome
@@ -205,14 +207,20 @@ def _transition_events(order: Order, ex: _Existing, now: datetime) -> list[dict]
     return events
 
 
-def _record_receipts(conn: Connection, orders: list[Order], ids: dict[str, int], now: datetime) -> int:
+def _record_receipts(conn: Connection, orders: list[Order], ids: dict[str, int], now: datetime,
+                     fresh: frozenset[str] | set[str] = frozenset()) -> int:
     """Insert the receipts these orders imply; existing keys are skipped by the database."""
     if not orders:
         return 0
     # The database key is "<order id>:<key within the order>": deterministic, so each receipt
     # exists once, and it grows with the order ids, so its index stays cheap to insert into.
-    keys = [f"{ids[o.marketplace_id]}:{PAYMENT_KEY}" for o in orders]
-    have = set(conn.scalars(select(RECEIPTS.c.receipt_key).where(RECEIPTS.c.receipt_key.in_(keys))))
+    # Orders this page inserted (``fresh``) have none yet: only changed ones are looked up. (On a
+    # PostgreSQL table not yet analysed, a lookup of a page's keys is planned as a full scan, which
+    # made a first import quadratic.)
+    keys = [f"{ids[o.marketplace_id]}:{PAYMENT_KEY}" for o in orders if o.marketplace_id not in fresh]
+    have: set[str] = set()
+    if keys:
+        have = set(conn.scalars(select(RECEIPTS.c.receipt_key).where(RECEIPTS.c.receipt_key.in_(keys))))
     rows = []
     for order in orders:
         oid = ids[order.marketplace_id]
