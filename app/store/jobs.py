@@ -246,9 +246,10 @@ class JobStore:
         return min(times) if times else None
 
     def claim_due(self, holder: str, *, limit: int = 1, lease: timedelta = LEASE,
-                  exclude: Iterable[int] = ()) -> list[Claim]:
-        """Claim up to ``limit`` due jobs, oldest due first. A job whose holder's lease ran out is
-        taken over (and the takeover logged for the clerk)."""
+                  exclude: Iterable[int] = (), kind: str | None = None) -> list[Claim]:
+        """Claim up to ``limit`` due jobs, oldest due first (only jobs of ``kind`` when given: a desk
+        claims status jobs only). A job whose holder's lease ran out is taken over (and the
+        takeover logged for the clerk)."""
         if limit <= 0:
             return []
         exclude = list(exclude)
@@ -257,6 +258,8 @@ class JobStore:
             probe = select(JOBS.c.id).where(_claimable(now), self._eligible(conn)).limit(1)
             if exclude:
                 probe = probe.where(JOBS.c.id.not_in(exclude))
+            if kind:
+                probe = probe.where(JOBS.c.kind == kind)
             if conn.scalar(probe) is None:
                 return []
         token = uuid.uuid4().hex
@@ -267,6 +270,8 @@ class JobStore:
                     .order_by(JOBS.c.next_run_at, JOBS.c.id).limit(limit))
             if exclude:
                 stmt = stmt.where(JOBS.c.id.not_in(exclude))
+            if kind:
+                stmt = stmt.where(JOBS.c.kind == kind)
             if is_postgres(self.engine):
                 stmt = stmt.with_for_update(skip_locked=True)
             candidates = conn.execute(stmt).all()

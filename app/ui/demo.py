@@ -19,6 +19,7 @@ from app.channels.registry import CHANNELS
 from app.domain.orders import Channel
 from app.paths import APP_NAME, AppPaths
 from app.secrets.store import SecretStoreError
+from app.services.status import SETTING_SHIP_FROM
 from app.store.accounts import AccountError
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ DEMO_ACCOUNTS = (
     ("Shopware Demo", Channel.SHOPWARE, 1),
 )
 MASTER_KEY_FILE = "demo-master-key"
+DEMO_SHIP_FROM = {"city": "Hamburg", "zipCode": "22089", "countryCode": "DEU"}  # the demo's warehouse
 
 
 def demo_paths() -> AppPaths:
@@ -120,6 +122,8 @@ class DemoProfile:
             wanted = {name: str(credentials[name]) for name in fields}  # type: ignore[index]
             if {k: v for k, v in store.load(account.secret_ref).items() if k in fields} != wanted:
                 store.save(account.secret_ref, wanted)  # one write: each costs an Argon2 round
+        if ctx.status.setting(SETTING_SHIP_FROM) is None:  # OTTO wants it with every shipment
+            ctx.status.set_setting(SETTING_SHIP_FROM, DEMO_SHIP_FROM)
 
     def _secret_store(self, ctx: AppContext):  # type: ignore[no-untyped-def]
         try:

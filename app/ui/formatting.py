@@ -44,6 +44,14 @@ _EVENTS = {
     "updated": QT_TRANSLATE_NOOP("Labels", "Updated"),
     "receipt_payment": QT_TRANSLATE_NOOP("Labels", "Payment recorded"),
     "receipt_refund": QT_TRANSLATE_NOOP("Labels", "Refund recorded"),
+    # Status & Shipping (app/services/status.py)
+    "shipped": QT_TRANSLATE_NOOP("Labels", "Package shipped"),
+    "cancel_recorded": QT_TRANSLATE_NOOP("Labels", "Cancellation recorded"),
+    "tracking_added": QT_TRANSLATE_NOOP("Labels", "Tracking number added"),
+    "status_sent": QT_TRANSLATE_NOOP("Labels", "Status sent to the marketplace"),
+    "invoice_created": QT_TRANSLATE_NOOP("Labels", "Invoice created"),
+    "payment_settled": QT_TRANSLATE_NOOP("Labels", "Payment settled"),
+    "returned": QT_TRANSLATE_NOOP("Labels", "Returned"),
 }
 _RECEIPT_KINDS = {
     "payment": QT_TRANSLATE_NOOP("Labels", "Payment"),
@@ -204,6 +212,8 @@ _LOG_QUOTA = QT_TRANSLATE_NOOP("Labels", "quota %1: %2 of %3 left at %4/s")
 _LOG_QUOTA_ETA = QT_TRANSLATE_NOOP("Labels", "about %1 s to finish")
 _LOG_CANCELLED = QT_TRANSLATE_NOOP("Labels", "Fetch cancelled by the user. Everything fetched so far is kept.")
 _LOG_QUARANTINED = QT_TRANSLATE_NOOP("Labels", "This order could not be read and was set aside: %1")
+_LOG_STATUS_RUN = QT_TRANSLATE_NOOP(
+    "Labels", "Status transmission: %1 sent (%2 confirmed, %3 not shown by the marketplace), %4 deferred, %5 failed")
 
 
 def quota_text(quota: list[dict]) -> str:
@@ -254,6 +264,8 @@ def log_message_text(event: str, details: dict, stored: str) -> str:
             return tr(_LOG_CANCELLED)
         if event == "quarantined" and "reason" in d:
             return filled(_LOG_QUARANTINED, d["reason"])
+        if event == "status_run" and "sent" in d:
+            return filled(_LOG_STATUS_RUN, d["sent"], d["verified"], d["mismatched"], d["deferred"], d["failed"])
     except (KeyError, TypeError, ValueError):
         pass
     return stored

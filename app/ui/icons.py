@@ -336,6 +336,72 @@ def _app(p: QPainter) -> None:
     p.drawPolyline([QPointF(67, 74), QPointF(72, 80), QPointF(81, 68)])
 
 
+def _transmit(p: QPainter) -> None:
+    # An outbox tray with a thick arrow leaving it upwards: statuses sent to the marketplace.
+    tray = QPainterPath()
+    tray.moveTo(8, 58)
+    tray.lineTo(30, 58)
+    tray.lineTo(36, 70)
+    tray.lineTo(64, 70)
+    tray.lineTo(70, 58)
+    tray.lineTo(92, 58)
+    tray.lineTo(92, 88)
+    tray.quadTo(92, 94, 86, 94)
+    tray.lineTo(14, 94)
+    tray.quadTo(8, 94, 8, 88)
+    tray.closeSubpath()
+    p.setPen(_pen(DARK_BLUE, 3))
+    p.setBrush(_gradient(GREY.lighter(150), 58, 94))
+    p.drawPath(tray)
+    arrow = QPainterPath()
+    arrow.moveTo(40, 62)
+    arrow.lineTo(60, 62)
+    arrow.lineTo(60, 34)
+    arrow.lineTo(74, 34)
+    arrow.lineTo(50, 6)
+    arrow.lineTo(26, 34)
+    arrow.lineTo(40, 34)
+    arrow.closeSubpath()
+    p.setPen(_pen(BLUE.darker(130), 3))
+    p.setBrush(_gradient(BLUE, 6, 62))
+    p.drawPath(arrow)
+
+
+def _queue(p: QPainter) -> None:
+    # Three stacked status slips, the front one with a clock: protocols waiting to go out.
+    for i, color in enumerate((GREY.lighter(160), GREY.lighter(140), PAPER)):
+        p.setPen(_pen(GREY.darker(120), 3))
+        p.setBrush(color)
+        p.drawRoundedRect(QRectF(6 + i * 8, 8 + i * 12, 62, 50), 5, 5)
+    p.setPen(_pen(BLUE, 5))
+    for y in (46, 56):
+        p.drawLine(QPointF(30, y), QPointF(60, y))
+    p.setPen(_pen(DARK_BLUE, 4))
+    p.setBrush(_gradient(ORANGE))
+    p.drawEllipse(QPointF(72, 72), 22, 22)
+    p.setPen(_pen(QColor("white"), 6))
+    p.drawLine(QPointF(72, 72), QPointF(72, 58))
+    p.drawLine(QPointF(72, 72), QPointF(83, 78))
+
+
+def _rules(p: QPainter) -> None:
+    # An event box mapped by an arrow onto a status box: "when this happens, send that".
+    p.setPen(_pen(DARK_BLUE, 3))
+    p.setBrush(_gradient(GREEN))
+    p.drawRoundedRect(QRectF(4, 8, 40, 34), 6, 6)
+    p.setBrush(_gradient(BLUE))
+    p.drawRoundedRect(QRectF(56, 58, 40, 34), 6, 6)
+    p.setPen(QPen(GREY.darker(130), 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    path = QPainterPath(QPointF(24, 46))
+    path.cubicTo(24, 72, 34, 75, 46, 75)
+    p.drawPath(path)
+    _arrow_head(p, QPointF(56, 75), 0.0, 18, GREY.darker(130), spread=0.6)
+    p.setPen(_pen(QColor("white"), 5))
+    p.drawLine(QPointF(14, 25), QPointF(34, 25))
+    p.drawPolyline([QPointF(66, 76), QPointF(74, 83), QPointF(86, 68)])
+
+
 def _channel(key: str) -> Callable[[QPainter], None]:
     color, letter = CHANNEL_COLORS.get(key, ("#5b6770", key[:1].upper() or "?"))
 
@@ -369,6 +435,9 @@ _DRAW: dict[str, Callable[[QPainter], None]] = {
     "app": _app,
     "folder": _folder,
     "check": _check,
+    "transmit": _transmit,
+    "queue": _queue,
+    "rules": _rules,
 }
 
 

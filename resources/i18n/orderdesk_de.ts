@@ -365,6 +365,189 @@ Seine Aufträge und Zahlungseingänge werden ebenfalls aus OrderDesk entfernt un
     </message>
 </context>
 <context>
+    <name>ApiTokensDialog</name>
+    <message>
+        <source>API tokens</source>
+        <translation>API-Tokens</translation>
+    </message>
+    <message>
+        <source>ERP systems use the web service of the application server with an API token. Give each ERP its own token; revoke a token when it is no longer used or may have leaked.</source>
+        <translation>ERP-Systeme nutzen den Webservice des Applikationsservers mit einem API-Token. Geben Sie jedem ERP ein eigenes Token; widerrufen Sie ein Token, wenn es nicht mehr gebraucht wird oder bekannt geworden sein könnte.</translation>
+    </message>
+    <message>
+        <source>Create…</source>
+        <translation>Erstellen…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>Widerrufen…</translation>
+    </message>
+    <message>
+        <source>Could not read the tokens: %1</source>
+        <translation>Die Tokens konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Create API token</source>
+        <translation>API-Token erstellen</translation>
+    </message>
+    <message>
+        <source>Name of the token (e.g. the ERP system that uses it):</source>
+        <translation>Name des Tokens (z. B. das ERP-System, das es nutzt):</translation>
+    </message>
+    <message>
+        <source>The token needs a name.</source>
+        <translation>Das Token braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>Could not create the token: %1</source>
+        <translation>Das Token konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Revoke API token</source>
+        <translation>API-Token widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoke the token “%1”? The ERP system that uses it is refused from now on. This cannot be undone.</source>
+        <translation>Das Token „%1“ widerrufen? Das ERP-System, das es nutzt, wird ab sofort abgewiesen. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Token “%1” revoked.</source>
+        <translation>Token „%1“ widerrufen.</translation>
+    </message>
+    <message>
+        <source>Could not revoke the token: %1</source>
+        <translation>Das Token konnte nicht widerrufen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ApiTokensModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Begins with</source>
+        <translation>Beginnt mit</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Zuletzt genutzt</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+</context>
+<context>
+    <name>CancelDialog</name>
+    <message>
+        <source>Cancel order %1</source>
+        <translation>Auftrag %1 stornieren</translation>
+    </message>
+    <message>
+        <source>Lines and pieces to cancel:</source>
+        <translation>Zu stornierende Positionen und Stückzahlen:</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Stornieren</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Grund:</translation>
+    </message>
+    <message>
+        <source>OTTO takes no reason with a cancellation by the seller; the reason is kept in the order&apos;s timeline.</source>
+        <translation>OTTO nimmt bei einer Stornierung durch den Verkäufer keinen Grund entgegen; der Grund bleibt im Verlauf des Auftrags.</translation>
+    </message>
+    <message>
+        <source>Shopware cancels whole orders only.</source>
+        <translation>Shopware storniert nur ganze Aufträge.</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;pieces</source>
+        <translation>Stück &amp;stornieren</translation>
+    </message>
+    <message>
+        <source>Choose at least one piece to cancel.</source>
+        <translation>Wählen Sie mindestens ein Stück zum Stornieren.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n piece(s) will be cancelled and the marketplace told so with the next transmission.</source>
+        <translation>
+            <numerusform>%n Stück wird storniert und dem Marktplatz mit der nächsten Übertragung gemeldet.</numerusform>
+            <numerusform>%n Stück werden storniert und dem Marktplatz mit der nächsten Übertragung gemeldet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was cancelled: %1</source>
+        <translation>Es wurde nichts storniert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CancelReasons</name>
+    <message>
+        <source>On the seller&apos;s wish</source>
+        <translation>Auf Wunsch des Verkäufers</translation>
+    </message>
+    <message>
+        <source>On the customer&apos;s wish</source>
+        <translation>Auf Wunsch des Kunden</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>Nicht vorrätig</translation>
+    </message>
+    <message>
+        <source>The buyer cancelled</source>
+        <translation>Der Käufer hat storniert</translation>
+    </message>
+    <message>
+        <source>The shipping address cannot be served</source>
+        <translation>Die Lieferadresse kann nicht beliefert werden</translation>
+    </message>
+    <message>
+        <source>Wrong catalogue data</source>
+        <translation>Falsche Katalogdaten</translation>
+    </message>
+    <message>
+        <source>General adjustment</source>
+        <translation>Allgemeine Korrektur</translation>
+    </message>
+    <message>
+        <source>Merchandise not received</source>
+        <translation>Ware nicht eingetroffen</translation>
+    </message>
+    <message>
+        <source>Stock arrives too late</source>
+        <translation>Ware kommt zu spät</translation>
+    </message>
+    <message>
+        <source>Wrong price</source>
+        <translation>Falscher Preis</translation>
+    </message>
+    <message>
+        <source>The buyer does not answer</source>
+        <translation>Der Käufer antwortet nicht</translation>
+    </message>
+    <message>
+        <source>Region cannot be delivered to</source>
+        <translation>Region wird nicht beliefert</translation>
+    </message>
+    <message>
+        <source>Cancel the whole order</source>
+        <translation>Ganzen Auftrag stornieren</translation>
+    </message>
+</context>
+<context>
     <name>CsvExport</name>
     <message>
         <source>CSV files (*.csv);;All files (*)</source>
@@ -469,6 +652,135 @@ Seine Aufträge und Zahlungseingänge werden ebenfalls aus OrderDesk entfernt un
     </message>
 </context>
 <context>
+    <name>JobLabels</name>
+    <message>
+        <source>Order fetch</source>
+        <translation>Auftragsabruf</translation>
+    </message>
+    <message>
+        <source>Status transmission</source>
+        <translation>Statusübertragung</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>Unterbrochen</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>switched off</source>
+        <translation>ausgeschaltet</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>jetzt fällig</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>account inactive</source>
+        <translation>Konto inaktiv</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1, lease until %2</source>
+        <translation>%1, reserviert bis %2</translation>
+    </message>
+</context>
+<context>
+    <name>JobsDialog</name>
+    <message>
+        <source>Jobs of the application server</source>
+        <translation>Jobs des Applikationsservers</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;orderdesk serve&lt;/b&gt; on the application server runs the jobs switched on here; while a desk is open it also sends the due status transmissions itself.</source>
+        <translation>&lt;b&gt;orderdesk serve&lt;/b&gt; auf dem Applikationsserver führt die hier eingeschalteten Jobs aus; solange ein Arbeitsplatz geöffnet ist, sendet er fällige Statusübertragungen auch selbst.</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>%1 jobs, %2 switched on, %3 running · read at %4</source>
+        <translation>%1 Jobs, %2 eingeschaltet, %3 laufen · gelesen um %4</translation>
+    </message>
+    <message>
+        <source>Could not read the jobs: %1</source>
+        <translation>Die Jobs konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Select a job to see its last outcome. Tick “On” to switch a job on; double-click the interval to change it.</source>
+        <translation>Wählen Sie einen Job, um sein letztes Ergebnis zu sehen. Haken bei „Ein“ schaltet einen Job ein; Doppelklick auf das Intervall ändert es.</translation>
+    </message>
+    <message>
+        <source>Last run %1: %2</source>
+        <translation>Letzter Lauf %1: %2</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Could not save the job: %1</source>
+        <translation>Der Job konnte nicht gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>JobsModel</name>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>Für</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Ein</translation>
+    </message>
+    <message>
+        <source>Every (min)</source>
+        <translation>Alle (Min.)</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation>Letzter Lauf</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation>Nächster Lauf</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+    <message>
+        <source>Running on</source>
+        <translation>Läuft auf</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Pending</source>
@@ -541,6 +853,30 @@ Seine Aufträge und Zahlungseingänge werden ebenfalls aus OrderDesk entfernt un
     <message>
         <source>Refund recorded</source>
         <translation>Rückerstattung erfasst</translation>
+    </message>
+    <message>
+        <source>Package shipped</source>
+        <translation>Paket versandt</translation>
+    </message>
+    <message>
+        <source>Cancellation recorded</source>
+        <translation>Stornierung erfasst</translation>
+    </message>
+    <message>
+        <source>Tracking number added</source>
+        <translation>Sendungsnummer nachgetragen</translation>
+    </message>
+    <message>
+        <source>Status sent to the marketplace</source>
+        <translation>Status an den Marktplatz gesendet</translation>
+    </message>
+    <message>
+        <source>Invoice created</source>
+        <translation>Rechnung erstellt</translation>
+    </message>
+    <message>
+        <source>Payment settled</source>
+        <translation>Zahlung ausgeglichen</translation>
     </message>
     <message>
         <source>Payment</source>
@@ -621,6 +957,29 @@ Seine Aufträge und Zahlungseingänge werden ebenfalls aus OrderDesk entfernt un
     <message>
         <source>This order could not be read and was set aside: %1</source>
         <translation>Dieser Auftrag konnte nicht gelesen werden und wurde zurückgestellt: %1</translation>
+    </message>
+    <message>
+        <source>Status transmission: %1 sent (%2 confirmed, %3 not shown by the marketplace), %4 deferred, %5 failed</source>
+        <translation>Statusübertragung: %1 gesendet (%2 bestätigt, %3 vom Marktplatz nicht angezeigt), %4 zurückgestellt, %5 fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>LinesTable</name>
+    <message>
+        <source>SKU</source>
+        <translation>Artikelnr.</translation>
+    </message>
+    <message>
+        <source>Article</source>
+        <translation>Artikel</translation>
+    </message>
+    <message>
+        <source>Ordered</source>
+        <translation>Bestellt</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
     </message>
 </context>
 <context>
@@ -803,14 +1162,6 @@ hinzufügen</translation>
         <translation>Kommt in einer späteren Version</translation>
     </message>
     <message>
-        <source>Status &amp; Shipping</source>
-        <translation>Status &amp; Versand</translation>
-    </message>
-    <message>
-        <source>Reporting shipments and status changes back to the marketplaces comes in a later version.</source>
-        <translation>Die Rückmeldung von Sendungen und Statusänderungen an die Marktplätze kommt in einer späteren Version.</translation>
-    </message>
-    <message>
         <source>Log box</source>
         <translation>Protokollbox</translation>
     </message>
@@ -952,6 +1303,29 @@ Everything fetched so far is kept; the next fetch continues from there.</source>
         <translation>Es werden noch Aufträge abgeholt. Abholen beenden und schließen?
 
 Alles bisher Abgeholte bleibt erhalten; der nächste Abruf macht dort weiter.</translation>
+    </message>
+</context>
+<context>
+    <name>NewTokenDialog</name>
+    <message>
+        <source>New API token</source>
+        <translation>Neues API-Token</translation>
+    </message>
+    <message>
+        <source>The token for &lt;b&gt;%1&lt;/b&gt;:</source>
+        <translation>Das Token für &lt;b&gt;%1&lt;/b&gt;:</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the token now and enter it in the ERP system. It cannot be shown again: OrderDesk keeps only a fingerprint of it. If it is lost, revoke it and create a new one.</source>
+        <translation>Kopieren Sie das Token jetzt und tragen Sie es im ERP-System ein. Es kann nicht noch einmal angezeigt werden: OrderDesk speichert nur einen Fingerabdruck davon. Geht es verloren, widerrufen Sie es und erstellen Sie ein neues.</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>In die Zwischenablage kopiert.</translation>
     </message>
 </context>
 <context>
@@ -1306,6 +1680,970 @@ Alles bisher Abgeholte bleibt erhalten; der nächste Abruf macht dort weiter.</t
             <numerusform>%n Zahlungseingang</numerusform>
             <numerusform>%n Zahlungseingänge</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <source>Status rules</source>
+        <translation>Statusregeln</translation>
+    </message>
+    <message>
+        <source>When something happens to an order in OrderDesk, each switched-on rule of its channel queues a status for the marketplace. Check a rule with the preview before you switch it on.</source>
+        <translation>Wenn in OrderDesk etwas mit einem Auftrag geschieht, stellt jede eingeschaltete Regel seines Kanals einen Status für den Marktplatz in die Warteschlange. Prüfen Sie eine Regel mit der Vorschau, bevor Sie sie einschalten.</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Order:</source>
+        <translation>Auftrag:</translation>
+    </message>
+    <message>
+        <source>Order number or #id</source>
+        <translation>Auftragsnummer oder #ID</translation>
+    </message>
+    <message>
+        <source>Package: tracking</source>
+        <translation>Paket: Sendungsnummer</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>Shipments are previewed as one package of every open line, with this tracking number (empty: it waits for one)</source>
+        <translation>Versand wird als ein Paket mit allen offenen Positionen und dieser Sendungsnummer gezeigt (leer: er wartet auf eine)</translation>
+    </message>
+    <message>
+        <source>return tracking (OTTO)</source>
+        <translation>Retourensendungsnummer (OTTO)</translation>
+    </message>
+    <message>
+        <source>Show &amp;preview</source>
+        <translation>&amp;Vorschau zeigen</translation>
+    </message>
+    <message>
+        <source>Choose an order and show the preview: for every rule of its channel, the calls that would be sent, with their JSON bodies.</source>
+        <translation>Wählen Sie einen Auftrag und zeigen Sie die Vorschau: für jede Regel seines Kanals die Aufrufe, die gesendet würden, mit ihrem JSON-Inhalt.</translation>
+    </message>
+    <message>
+        <source>&amp;Save rules</source>
+        <translation>Regeln &amp;speichern</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s) saved.</source>
+        <translation>
+            <numerusform>%n Regel gespeichert.</numerusform>
+            <numerusform>%n Regeln gespeichert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The rules were not saved: %1</source>
+        <translation>Die Regeln wurden nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Enter an order number first.</source>
+        <translation>Geben Sie zuerst eine Auftragsnummer ein.</translation>
+    </message>
+    <message>
+        <source>Computing the calls…</source>
+        <translation>Die Aufrufe werden berechnet…</translation>
+    </message>
+    <message>
+        <source>No preview: %1</source>
+        <translation>Keine Vorschau: %1</translation>
+    </message>
+    <message>
+        <source>This channel has no status rules.</source>
+        <translation>Dieser Kanal hat keine Statusregeln.</translation>
+    </message>
+    <message>
+        <source>switched on</source>
+        <translation>eingeschaltet</translation>
+    </message>
+    <message>
+        <source>switched off</source>
+        <translation>ausgeschaltet</translation>
+    </message>
+    <message>
+        <source>Nothing can be sent: %1</source>
+        <translation>Nichts kann gesendet werden: %1</translation>
+    </message>
+    <message>
+        <source>No call: the marketplace already shows this.</source>
+        <translation>Kein Aufruf: Der Marktplatz zeigt das bereits.</translation>
+    </message>
+    <message>
+        <source>Unsaved rules</source>
+        <translation>Ungespeicherte Regeln</translation>
+    </message>
+    <message>
+        <source>Save the changed status rules?</source>
+        <translation>Die geänderten Statusregeln speichern?</translation>
+    </message>
+</context>
+<context>
+    <name>RulesModel</name>
+    <message>
+        <source>When</source>
+        <translation>Wenn</translation>
+    </message>
+    <message>
+        <source>Status type</source>
+        <translation>Statusart</translation>
+    </message>
+    <message>
+        <source>Value sent</source>
+        <translation>Gesendeter Wert</translation>
+    </message>
+    <message>
+        <source>Switched on</source>
+        <translation>Eingeschaltet</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>Possible values: %1</source>
+        <translation>Mögliche Werte: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ServerAdministration</name>
+    <message>
+        <source>Jobs…</source>
+        <translation>Jobs…</translation>
+    </message>
+    <message>
+        <source>Automatic order fetching and status transmission on the application server (orderdesk serve): switch on, interval, last and next run</source>
+        <translation>Automatischer Auftragsabruf und Statusübertragung auf dem Applikationsserver (orderdesk serve): einschalten, Intervall, letzter und nächster Lauf</translation>
+    </message>
+    <message>
+        <source>API
+tokens…</source>
+        <translation>API-
+Tokens…</translation>
+    </message>
+    <message>
+        <source>Create and revoke the tokens with which ERP systems use the web service</source>
+        <translation>Tokens erstellen und widerrufen, mit denen ERP-Systeme den Webservice nutzen</translation>
+    </message>
+    <message>
+        <source>Application server</source>
+        <translation>Applikationsserver</translation>
+    </message>
+</context>
+<context>
+    <name>ShipDialog</name>
+    <message>
+        <source>Ship order %1</source>
+        <translation>Auftrag %1 versenden</translation>
+    </message>
+    <message>
+        <source>Package %1 of this order</source>
+        <translation>Paket %1 dieses Auftrags</translation>
+    </message>
+    <message>
+        <source>Lines and pieces in this package:</source>
+        <translation>Positionen und Stückzahlen in diesem Paket:</translation>
+    </message>
+    <message>
+        <source>Ship</source>
+        <translation>Versenden</translation>
+    </message>
+    <message>
+        <source>Scan or type the parcel&apos;s tracking number</source>
+        <translation>Sendungsnummer des Pakets scannen oder eingeben</translation>
+    </message>
+    <message>
+        <source>&amp;Tracking number:</source>
+        <translation>&amp;Sendungsnummer:</translation>
+    </message>
+    <message>
+        <source>&amp;Carrier:</source>
+        <translation>&amp;Versanddienstleister:</translation>
+    </message>
+    <message>
+        <source>e.g. Österreichische Post</source>
+        <translation>z. B. Österreichische Post</translation>
+    </message>
+    <message>
+        <source>Carrier &amp;name:</source>
+        <translation>&amp;Name des Dienstleisters:</translation>
+    </message>
+    <message>
+        <source>The return label&apos;s tracking number</source>
+        <translation>Sendungsnummer des Retourenscheins</translation>
+    </message>
+    <message>
+        <source>No return label</source>
+        <translation>Kein Retourenschein</translation>
+    </message>
+    <message>
+        <source>&amp;Return tracking:</source>
+        <translation>&amp;Retourensendungsnr.:</translation>
+    </message>
+    <message>
+        <source>Return c&amp;arrier:</source>
+        <translation>Retouren-&amp;Dienstleister:</translation>
+    </message>
+    <message>
+        <source>Ship &amp;date:</source>
+        <translation>Versand&amp;datum:</translation>
+    </message>
+    <message>
+        <source>The number is right: send it although its check digit does not fit</source>
+        <translation>Die Nummer stimmt: trotz unpassender Prüfziffer senden</translation>
+    </message>
+    <message>
+        <source>&amp;Ship</source>
+        <translation>&amp;Versenden</translation>
+    </message>
+    <message>
+        <source>Shopware has no carrier field: the delivery&apos;s shipping method names the carrier. The tracking number goes to the delivery.</source>
+        <translation>Shopware hat kein Feld für den Versanddienstleister: Die Versandart der Lieferung nennt ihn. Die Sendungsnummer kommt an die Lieferung.</translation>
+    </message>
+    <message>
+        <source>Choose the carrier…</source>
+        <translation>Versanddienstleister wählen…</translation>
+    </message>
+    <message>
+        <source>%1 – check digit does not fit</source>
+        <translation>%1 – Prüfziffer passt nicht</translation>
+    </message>
+    <message>
+        <source>%1 – proposed</source>
+        <translation>%1 – vorgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 – also possible</source>
+        <translation>%1 – ebenfalls möglich</translation>
+    </message>
+    <message>
+        <source>return tracking number</source>
+        <translation>Retourensendungsnummer</translation>
+    </message>
+    <message>
+        <source>tracking number</source>
+        <translation>Sendungsnummer</translation>
+    </message>
+    <message>
+        <source>The check digit of the %1 does not fit the carrier&apos;s format: probably mistyped. Correct it, choose another carrier, or confirm below that the number is right.</source>
+        <translation>Die Prüfziffer der %1 passt nicht zum Format des Dienstleisters: wahrscheinlich vertippt. Korrigieren Sie sie, wählen Sie einen anderen Dienstleister oder bestätigen Sie unten, dass die Nummer stimmt.</translation>
+    </message>
+    <message>
+        <source>%1 needs the carrier: choose it.</source>
+        <translation>%1 braucht den Versanddienstleister: Bitte wählen.</translation>
+    </message>
+    <message>
+        <source>%1 has no value for this carrier; choose another one.</source>
+        <translation>%1 kennt diesen Versanddienstleister nicht; wählen Sie einen anderen.</translation>
+    </message>
+    <message>
+        <source>Enter the carrier&apos;s name: %1 needs it for “Other carrier”.</source>
+        <translation>Geben Sie den Namen des Dienstleisters ein: %1 braucht ihn bei „Anderer Dienstleister“.</translation>
+    </message>
+    <message>
+        <source>%1 needs the tracking number for this carrier.</source>
+        <translation>%1 braucht für diesen Dienstleister die Sendungsnummer.</translation>
+    </message>
+    <message>
+        <source>%1 needs the carrier together with the tracking number.</source>
+        <translation>%1 braucht den Versanddienstleister zusammen mit der Sendungsnummer.</translation>
+    </message>
+    <message>
+        <source>The tracking number must not contain a comma (%1 reads it as a list).</source>
+        <translation>Die Sendungsnummer darf kein Komma enthalten (%1 liest sie als Liste).</translation>
+    </message>
+    <message>
+        <source>Choose the return carrier: %1 accepts %2.</source>
+        <translation>Wählen Sie den Retouren-Dienstleister: %1 nimmt %2.</translation>
+    </message>
+    <message>
+        <source>%1 needs the return label&apos;s tracking number and carrier for parcels.</source>
+        <translation>%1 braucht bei Paketen die Sendungsnummer und den Dienstleister des Retourenscheins.</translation>
+    </message>
+    <message>
+        <source>Choose at least one piece for this package.</source>
+        <translation>Wählen Sie mindestens ein Stück für dieses Paket.</translation>
+    </message>
+    <message>
+        <source>Without a tracking number the status waits up to %1 h for one (add it later in the status queue: Add tracking…); then it is sent without one where the marketplace allows it.</source>
+        <translation>Ohne Sendungsnummer wartet der Status bis zu %1 h auf eine (später in der Statuswarteschlange: Sendungsnummer nachtragen…); danach wird er ohne gesendet, wo der Marktplatz das erlaubt.</translation>
+    </message>
+    <message>
+        <source>Ready to ship.</source>
+        <translation>Bereit zum Versand.</translation>
+    </message>
+    <message>
+        <source>%1: the check digit is correct.</source>
+        <translation>%1: Die Prüfziffer stimmt.</translation>
+    </message>
+    <message>
+        <source>Ready to ship; the check digit was confirmed by you.</source>
+        <translation>Bereit zum Versand; die Prüfziffer haben Sie bestätigt.</translation>
+    </message>
+    <message>
+        <source>Ready to ship with %1.</source>
+        <translation>Bereit zum Versand mit %1.</translation>
+    </message>
+    <message>
+        <source>The carrier cannot be told from this number: choose it.</source>
+        <translation>Der Versanddienstleister lässt sich an dieser Nummer nicht erkennen: Bitte wählen.</translation>
+    </message>
+    <message>
+        <source>Proposed from the tracking number: %1</source>
+        <translation>Nach der Sendungsnummer vorgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Proposed from the tracking number as you type; you can always choose another.</source>
+        <translation>Wird beim Tippen nach der Sendungsnummer vorgeschlagen; Sie können jederzeit einen anderen wählen.</translation>
+    </message>
+    <message>
+        <source>OTTO needs the address parcels are shipped from: set it under Status &amp; Shipping › Settings.</source>
+        <translation>OTTO braucht die Adresse, von der Pakete versandt werden: Legen Sie sie unter Status &amp; Versand › Einstellungen fest.</translation>
+    </message>
+    <message>
+        <source>Recording…</source>
+        <translation>Wird erfasst…</translation>
+    </message>
+    <message>
+        <source>The package was not recorded: %1</source>
+        <translation>Das Paket wurde nicht erfasst: %1</translation>
+    </message>
+</context>
+<context>
+    <name>StatusActions</name>
+    <message>
+        <source>Status queue</source>
+        <translation>Statuswarteschlange</translation>
+    </message>
+    <message>
+        <source>Ship…</source>
+        <translation>Versenden…</translation>
+    </message>
+    <message>
+        <source>Record a package of the selected order with tracking number and carrier; its status goes to the marketplace</source>
+        <translation>Ein Paket des gewählten Auftrags mit Sendungsnummer und Versanddienstleister erfassen; sein Status geht an den Marktplatz</translation>
+    </message>
+    <message>
+        <source>Cancel…</source>
+        <translation>Stornieren…</translation>
+    </message>
+    <message>
+        <source>Cancel lines of the selected order and tell the marketplace</source>
+        <translation>Positionen des gewählten Auftrags stornieren und dem Marktplatz melden</translation>
+    </message>
+    <message>
+        <source>Transmit status
+protocols</source>
+        <translation>Statusprotokolle
+übertragen</translation>
+    </message>
+    <message>
+        <source>Send the queued statuses to the marketplaces of the chosen channel and account (none chosen: all)</source>
+        <translation>Die wartenden Status an die Marktplätze des gewählten Kanals und Kontos senden (nichts gewählt: alle)</translation>
+    </message>
+    <message>
+        <source>Status
+queue</source>
+        <translation>Status-
+warteschlange</translation>
+    </message>
+    <message>
+        <source>Show every status protocol and its state; retry or discard failed ones</source>
+        <translation>Jedes Statusprotokoll mit seinem Zustand zeigen; fehlgeschlagene erneut senden oder verwerfen</translation>
+    </message>
+    <message>
+        <source>Status
+rules…</source>
+        <translation>Status-
+regeln…</translation>
+    </message>
+    <message>
+        <source>Which event sends which status to each marketplace, with a preview</source>
+        <translation>Welches Ereignis welchen Status an jeden Marktplatz sendet, mit Vorschau</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Tracking wait, automatic transmission, OTTO ship-from address</source>
+        <translation>Warten auf Sendungsnummer, automatische Übertragung, OTTO-Versandadresse</translation>
+    </message>
+    <message>
+        <source>Transmit only this channel&apos;s status protocols</source>
+        <translation>Nur die Statusprotokolle dieses Kanals übertragen</translation>
+    </message>
+    <message>
+        <source>All channels</source>
+        <translation>Alle Kanäle</translation>
+    </message>
+    <message>
+        <source>Transmit only this account&apos;s status protocols</source>
+        <translation>Nur die Statusprotokolle dieses Kontos übertragen</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>Kanal:</translation>
+    </message>
+    <message>
+        <source>Account:</source>
+        <translation>Konto:</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <source>Transmission</source>
+        <translation>Übertragung</translation>
+    </message>
+    <message>
+        <source>Status protocols</source>
+        <translation>Statusprotokolle</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>Ansicht</translation>
+    </message>
+    <message>
+        <source>All accounts</source>
+        <translation>Alle Konten</translation>
+    </message>
+    <message>
+        <source>Select an order in the list first.</source>
+        <translation>Wählen Sie zuerst einen Auftrag in der Liste.</translation>
+    </message>
+    <message>
+        <source>Ship order</source>
+        <translation>Auftrag versenden</translation>
+    </message>
+    <message>
+        <source>Order %1 is still held by the marketplace (backlog). It can be shipped once the marketplace releases it.</source>
+        <translation>Auftrag %1 wird noch vom Marktplatz zurückgehalten (Rückstand). Er kann versandt werden, sobald der Marktplatz ihn freigibt.</translation>
+    </message>
+    <message>
+        <source>Every piece of order %1 is already shipped or cancelled.</source>
+        <translation>Jedes Stück von Auftrag %1 ist bereits versandt oder storniert.</translation>
+    </message>
+    <message>
+        <source>the marketplace&apos;s seller portal</source>
+        <translation>dem Verkäuferportal des Marktplatzes</translation>
+    </message>
+    <message>
+        <source>Cancel order</source>
+        <translation>Auftrag stornieren</translation>
+    </message>
+    <message>
+        <source>%1 takes no cancellation from the seller through its API, so OrderDesk cannot cancel order %2 there.
+
+Cancel it in %3; the next fetch brings the cancellation into OrderDesk.</source>
+        <translation>%1 nimmt über seine Schnittstelle keine Stornierung vom Verkäufer an, daher kann OrderDesk Auftrag %2 dort nicht stornieren.
+
+Stornieren Sie ihn in %3; der nächste Abruf bringt die Stornierung nach OrderDesk.</translation>
+    </message>
+    <message>
+        <source>Order %1 is still held by the marketplace (backlog); it cannot be cancelled before the marketplace releases it.</source>
+        <translation>Auftrag %1 wird noch vom Marktplatz zurückgehalten (Rückstand); er kann erst storniert werden, wenn der Marktplatz ihn freigibt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Package %1 of order %2 recorded; %n status protocol(s) queued.</source>
+        <translation>
+            <numerusform>Paket %1 von Auftrag %2 erfasst; %n Statusprotokoll wartet auf Übertragung.</numerusform>
+            <numerusform>Paket %1 von Auftrag %2 erfasst; %n Statusprotokolle warten auf Übertragung.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>They wait for the tracking number.</source>
+        <translation>Sie warten auf die Sendungsnummer.</translation>
+    </message>
+    <message>
+        <source>No switched-on status rule sends shipments to this channel.</source>
+        <translation>Keine eingeschaltete Statusregel meldet Sendungen an diesen Kanal.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n piece(s) of order %1 cancelled; %2 status protocol(s) queued.</source>
+        <translation>
+            <numerusform>%n Stück von Auftrag %1 storniert; %2 Statusprotokoll(e) warten auf Übertragung.</numerusform>
+            <numerusform>%n Stück von Auftrag %1 storniert; %2 Statusprotokoll(e) warten auf Übertragung.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Status rules</source>
+        <translation>Statusregeln</translation>
+    </message>
+    <message>
+        <source>Status &amp; Shipping settings saved.</source>
+        <translation>Einstellungen für Status &amp; Versand gespeichert.</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Credentials not available</source>
+        <translation>Zugangsdaten nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>The account credentials cannot be read, so nothing was sent.
+
+%1</source>
+        <translation>Die Zugangsdaten der Konten können nicht gelesen werden, daher wurde nichts gesendet.
+
+%1</translation>
+    </message>
+    <message>
+        <source>This transmission is already running.</source>
+        <translation>Diese Übertragung läuft bereits.</translation>
+    </message>
+    <message>
+        <source>all channels</source>
+        <translation>alle Kanäle</translation>
+    </message>
+    <message>
+        <source>Transmitting status protocols (%1)…</source>
+        <translation>Statusprotokolle werden übertragen (%1)…</translation>
+    </message>
+    <message>
+        <source>%1 sent (%2 confirmed, %3 not shown by the marketplace), %4 deferred, %5 failed</source>
+        <translation>%1 gesendet (%2 bestätigt, %3 vom Marktplatz nicht angezeigt), %4 zurückgestellt, %5 fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stopped waiting for tracking</source>
+        <translation>
+            <numerusform>%n wartet nicht mehr auf die Sendungsnummer</numerusform>
+            <numerusform>%n warten nicht mehr auf die Sendungsnummer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>see the log box</source>
+        <translation>siehe Protokollbox</translation>
+    </message>
+    <message>
+        <source>Status transmission (%1) failed: %2</source>
+        <translation>Statusübertragung (%1) fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Status transmission (%1): %2</source>
+        <translation>Statusübertragung (%1): %2</translation>
+    </message>
+    <message>
+        <source>Automatic status transmission (%1) failed: %2</source>
+        <translation>Automatische Statusübertragung (%1) fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Automatic status transmission (%1): %2</source>
+        <translation>Automatische Statusübertragung (%1): %2</translation>
+    </message>
+</context>
+<context>
+    <name>StatusLabels</name>
+    <message>
+        <source>Shipment completed</source>
+        <translation>Versand abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Storniert</translation>
+    </message>
+    <message>
+        <source>Invoice created</source>
+        <translation>Rechnung erstellt</translation>
+    </message>
+    <message>
+        <source>Payment settled</source>
+        <translation>Zahlung ausgeglichen</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Retourniert</translation>
+    </message>
+    <message>
+        <source>Fulfillment</source>
+        <translation>Abwicklung</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>Lieferung</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>Zahlung</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Waiting for tracking</source>
+        <translation>Wartet auf Sendungsnummer</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Wird gesendet</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Discarded</source>
+        <translation>Verworfen</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Bestätigt</translation>
+    </message>
+    <message>
+        <source>MISMATCH</source>
+        <translation>ABWEICHUNG</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>nicht geprüft</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>jetzt fällig</translation>
+    </message>
+    <message>
+        <source>waits until %1</source>
+        <translation>wartet bis %1</translation>
+    </message>
+</context>
+<context>
+    <name>StatusQueueModel</name>
+    <message>
+        <source>Order number</source>
+        <translation>Auftragsnummer</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Versuche</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+    <message>
+        <source>Next try</source>
+        <translation>Nächster Versuch</translation>
+    </message>
+    <message>
+        <source>Sent at</source>
+        <translation>Gesendet am</translation>
+    </message>
+    <message>
+        <source>Read-back</source>
+        <translation>Rückprüfung</translation>
+    </message>
+</context>
+<context>
+    <name>StatusQueueView</name>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Not yet sent</source>
+        <translation>Noch nicht gesendet</translation>
+    </message>
+    <message>
+        <source>All protocols</source>
+        <translation>Alle Protokolle</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Waiting for tracking</source>
+        <translation>Wartet auf Sendungsnummer</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Sent, not shown by the marketplace</source>
+        <translation>Gesendet, vom Marktplatz nicht angezeigt</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Discarded</source>
+        <translation>Verworfen</translation>
+    </message>
+    <message>
+        <source>All channels</source>
+        <translation>Alle Kanäle</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <source>Send the selected failed (or not shown) protocols again with the next transmission</source>
+        <translation>Die gewählten fehlgeschlagenen (oder nicht angezeigten) Protokolle mit der nächsten Übertragung erneut senden</translation>
+    </message>
+    <message>
+        <source>Discard…</source>
+        <translation>Verwerfen…</translation>
+    </message>
+    <message>
+        <source>Do not send the selected protocols (handled in the marketplace&apos;s seller portal)</source>
+        <translation>Die gewählten Protokolle nicht senden (im Verkäuferportal des Marktplatzes erledigt)</translation>
+    </message>
+    <message>
+        <source>Add tracking…</source>
+        <translation>Sendungsnummer nachtragen…</translation>
+    </message>
+    <message>
+        <source>Give the selected package, which waits for it, its tracking number</source>
+        <translation>Dem gewählten Paket, das darauf wartet, seine Sendungsnummer geben</translation>
+    </message>
+    <message>
+        <source>Double-click a protocol to show its order.</source>
+        <translation>Doppelklick auf ein Protokoll zeigt seinen Auftrag.</translation>
+    </message>
+    <message>
+        <source>Could not read the status queue: %1</source>
+        <translation>Die Statuswarteschlange konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n protocols</source>
+        <translation>
+            <numerusform>%n Protokoll</numerusform>
+            <numerusform>%n Protokolle</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not shown by the marketplace</source>
+        <translation>
+            <numerusform>%n vom Marktplatz nicht angezeigt</numerusform>
+            <numerusform>%n vom Marktplatz nicht angezeigt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a protocol to see what it sends.</source>
+        <translation>Wählen Sie ein Protokoll, um zu sehen, was es sendet.</translation>
+    </message>
+    <message>
+        <source>State: %1</source>
+        <translation>Zustand: %1</translation>
+    </message>
+    <message>
+        <source>Package %1: %2 %3</source>
+        <translation>Paket %1: %2 %3</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Grund: %1</translation>
+    </message>
+    <message>
+        <source>Lines: %1</source>
+        <translation>Positionen: %1</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Read-back: %1</source>
+        <translation>Rückprüfung: %1</translation>
+    </message>
+    <message>
+        <source>Sent at %1</source>
+        <translation>Gesendet am %1</translation>
+    </message>
+    <message>
+        <source>Discard status protocols</source>
+        <translation>Statusprotokolle verwerfen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n status protocol(s)? They will not be sent to the marketplace.
+
+Do this only when the marketplace already shows the right status (set in its seller portal).</source>
+        <translation>
+            <numerusform>%n Statusprotokoll verwerfen? Es wird nicht an den Marktplatz gesendet.
+
+Tun Sie das nur, wenn der Marktplatz schon den richtigen Status zeigt (im Verkäuferportal gesetzt).</numerusform>
+            <numerusform>%n Statusprotokolle verwerfen? Sie werden nicht an den Marktplatz gesendet.
+
+Tun Sie das nur, wenn der Marktplatz schon den richtigen Status zeigt (im Verkäuferportal gesetzt).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Status queue</source>
+        <translation>Statuswarteschlange</translation>
+    </message>
+</context>
+<context>
+    <name>StatusSettingsDialog</name>
+    <message>
+        <source>Status &amp; Shipping settings</source>
+        <translation>Einstellungen für Status &amp; Versand</translation>
+    </message>
+    <message>
+        <source>Waiting for the tracking number</source>
+        <translation>Warten auf die Sendungsnummer</translation>
+    </message>
+    <message>
+        <source>A shipment without tracking number waits up to:</source>
+        <translation>Eine Sendung ohne Sendungsnummer wartet bis zu:</translation>
+    </message>
+    <message>
+        <source>Then its status is sent without a tracking number where the marketplace allows it, otherwise it is handed to you in the status queue.</source>
+        <translation>Danach wird ihr Status ohne Sendungsnummer gesendet, wo der Marktplatz das erlaubt; sonst landet sie bei Ihnen in der Statuswarteschlange.</translation>
+    </message>
+    <message>
+        <source>Automatic transmission</source>
+        <translation>Automatische Übertragung</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Every</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> Min.</translation>
+    </message>
+    <message>
+        <source>While the desk is open it transmits each switched-on channel at its interval; what queued up while a channel was off is sent when it is switched on.</source>
+        <translation>Solange OrderDesk geöffnet ist, überträgt es jeden eingeschalteten Kanal in seinem Abstand; was sich bei ausgeschaltetem Kanal angesammelt hat, wird beim Einschalten gesendet.</translation>
+    </message>
+    <message>
+        <source>OTTO: parcels are shipped from</source>
+        <translation>OTTO: Pakete werden versandt ab</translation>
+    </message>
+    <message>
+        <source>City:</source>
+        <translation>Ort:</translation>
+    </message>
+    <message>
+        <source>Postcode:</source>
+        <translation>Postleitzahl:</translation>
+    </message>
+    <message>
+        <source>Country (3 letters, e.g. DEU):</source>
+        <translation>Land (3 Buchstaben, z. B. DEU):</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Fill in city, postcode and country of the ship-from address, or leave all three empty.</source>
+        <translation>Füllen Sie Ort, Postleitzahl und Land der Versandadresse aus, oder lassen Sie alle drei leer.</translation>
+    </message>
+    <message>
+        <source>The country needs its three-letter code (ISO 3166 alpha-3), e.g. DEU for Germany.</source>
+        <translation>Das Land braucht seinen Drei-Buchstaben-Code (ISO 3166 Alpha-3), z. B. DEU für Deutschland.</translation>
+    </message>
+    <message>
+        <source>The settings were not saved: %1</source>
+        <translation>Die Einstellungen wurden nicht gespeichert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TrackingDialog</name>
+    <message>
+        <source>Add tracking number</source>
+        <translation>Sendungsnummer nachtragen</translation>
+    </message>
+    <message>
+        <source>Package %1 of order %2</source>
+        <translation>Paket %1 von Auftrag %2</translation>
+    </message>
+    <message>
+        <source>&amp;Tracking number:</source>
+        <translation>&amp;Sendungsnummer:</translation>
+    </message>
+    <message>
+        <source>As recorded, or proposed from the number</source>
+        <translation>Wie erfasst oder nach der Nummer vorgeschlagen</translation>
+    </message>
+    <message>
+        <source>&amp;Carrier:</source>
+        <translation>&amp;Versanddienstleister:</translation>
+    </message>
+    <message>
+        <source>&amp;Return tracking:</source>
+        <translation>&amp;Retourensendungsnr.:</translation>
+    </message>
+    <message>
+        <source>Return ca&amp;rrier:</source>
+        <translation>Retouren-Versand&amp;dienstleister:</translation>
+    </message>
+    <message>
+        <source>The number is right: send it although its check digit does not fit</source>
+        <translation>Die Nummer stimmt: trotz unpassender Prüfziffer senden</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Nachtragen</translation>
+    </message>
+    <message>
+        <source>The check digit does not fit the carrier&apos;s format: probably mistyped.</source>
+        <translation>Die Prüfziffer passt nicht zum Format des Dienstleisters: wahrscheinlich vertippt.</translation>
+    </message>
+    <message>
+        <source>Proposed from the tracking number: %1</source>
+        <translation>Nach der Sendungsnummer vorgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The tracking number was not added: %1</source>
+        <translation>Die Sendungsnummer wurde nicht nachgetragen: %1</translation>
     </message>
 </context>
 </TS>
