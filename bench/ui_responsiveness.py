@@ -18,9 +18,16 @@ process, loopback, rate limiting off) is started the way the fetch dialog starts
 heartbeat's longest gap and 99th percentile during the fetch are the stall figures.
 
     .venv/bin/python bench/ui_responsiveness.py [--orders 1000000] [--fetch 100000] [--home DIR]
+                                                [--fetch-only] [--diagnose]
 
 With ``--home`` the generated database (and a pristine copy, restored before each run) is kept
-for repeat runs. Peak memory is VmHWM of the GUI process (Linux).
+for repeat runs. Peak memory is VmHWM of the GUI process (Linux). ``--fetch-only`` skips the
+view steps (the fetch part alone, for repeated runs). The window's start-up, opening the fetch
+dialog and the click on Fetch are separate actions with the event loop running between them
+(as between a clerk's clicks), so each one's stall, including the paint it causes, is counted
+on its own. ``--diagnose`` explains the longest gaps of the fetch: where the GUI thread's
+Python stack was, whether it was running, runnable (waiting for a core) or asleep (mostly: waiting
+for the GIL), and which threads used the CPU meanwhile.
 """
 
 from __future__ import annotations
@@ -167,8 +174,95 @@ def start_sandbox(orders: int) -> tuple[subprocess.Popen, dict]:
     return proc, json.loads(proc.stdout.readline())["otto"]
 
 
+class StallSampler:
+    """Diagnosis only (``--diagnose``): explains late heartbeats during the fetch.
+
+    A thread samples every few milliseconds the GUI thread's Python stack and its scheduler
+    times (/proc/self/task/<tid>/schedstat: time on a CPU, time runnable but waiting for one),
+    and every 50 ms those of every thread of the process. For a gap the GUI thread then was
+    either running (its own work), runnable (the machine's cores were busy), or neither: asleep,
+    which for a Python thread mostly means waiting for the GIL that another thread holds.
+    """
+
+    def __init__(self, gui_ident: int, gui_native: int, period: float = 0.003) -> None:
+        self.gui_ident, self.gui_native, self.period = gui_ident, gui_native, period
+        self.samples: list[tuple[int, str, tuple[int, int], dict[int, str]]] = []
+        self.threads: list[tuple[int, dict[int, tuple[int, int]]]] = []
+        self.names: dict[int, str] = {}
+        self.running = True
+        threading.Thread(target=self._run, name="stall-sampler", daemon=True).start()
+
+    @staticmethod
+    def _sched(tid: int) -> tuple[int, int]:
+        try:
+            with open(f"/proc/self/task/{tid}/schedstat") as f:
+                run, wait, _slices = f.read().split()
+            return int(run), int(wait)
+        except OSError:
+            return 0, 0
+
+    @staticmethod
+    def _where(frame) -> str:  # type: ignore[no-untyped-def]
+        stack = traceback.extract_stack(frame) if frame is not None else []
+        ours = [f for f in stack if "/app/" in f.filename or "/bench/" in f.filename][-3:]
+        return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(ours + stack[-1:])) or "-"
+
+    def _run(self) -> None:
+        last_all = 0
+        by_native = {}
+        while self.running:
+            time.sleep(self.period)
+            now = time.monotonic_ns()
+            frames = sys._current_frames()
+            if now - last_all > 50_000_000:
+                last_all = now
+                by_native = {t.ident: t.native_id for t in threading.enumerate()}
+                tids = [int(t) for t in os.listdir("/proc/self/task")]
+                for tid in tids:
+                    if tid not in self.names:
+                        try:
+                            self.names[tid] = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+                        except OSError:
+                            self.names[tid] = "?"
+                for t in threading.enumerate():
+                    if t.native_id in self.names:
+                        self.names[t.native_id] = t.name
+                self.threads.append((now, {tid: self._sched(tid) for tid in tids}))
+            others = {by_native.get(ident, ident): self._where(f) for ident, f in frames.items()
+                      if ident not in (self.gui_ident, threading.get_ident())}
+            self.samples.append((now, self._where(frames.get(self.gui_ident)), self._sched(self.gui_native), others))
+
+    def explain(self, start: int, end: int) -> dict:
+        """What the process did between two heartbeat ticks (monotonic ns)."""
+        inside = [s for s in self.samples if start <= s[0] <= end]
+        before = [s for s in self.samples if s[0] < start][-1:]
+        after = [s for s in self.samples if s[0] > end][:1]
+        out: dict = {"ms": round((end - start) / 1e6), "samples": len(inside)}
+        if before and after:
+            (r0, w0), (r1, w1) = before[0][2], after[0][2]
+            span = (after[0][0] - before[0][0]) / 1e6
+            out["gui"] = {"span_ms": round(span), "running_ms": round((r1 - r0) / 1e6),
+                          "runnable_ms": round((w1 - w0) / 1e6),
+                          "asleep_ms": round(span - (r1 - r0) / 1e6 - (w1 - w0) / 1e6)}
+        gui_where = collections.Counter(s[1] for s in inside)
+        out["gui_stack"] = gui_where.most_common(4)
+        other = collections.Counter(w for s in inside for w in s[3].values() if "sleep" not in w)
+        out["other_stacks"] = other.most_common(6)
+        t0 = [t for t in self.threads if t[0] < start][-1:]
+        t1 = [t for t in self.threads if t[0] > end][:1]
+        if t0 and t1:
+            cpu = {}
+            for tid, (run, _wait) in t1[0][1].items():
+                delta = (run - t0[0][1].get(tid, (run, 0))[0]) / 1e6
+                if delta >= 2:
+                    cpu[f"{self.names.get(tid, tid)}:{tid}"] = round(delta)
+            out["cpu_ms_by_thread"] = dict(sorted(cpu.items(), key=lambda kv: -kv[1]))
+            out["cpu_window_ms"] = round((t1[0][0] - t0[0][0]) / 1e6)
+        return out
+
+
 # --- the GUI process ----------------------------------------------------------------------------
-def gui(home: Path, sample: dict, otto: dict | None) -> dict:
+def gui(home: Path, sample: dict, otto: dict | None, fetch_only: bool = False, diagnose: bool = False) -> dict:
     """Runs in a fresh process: its peak memory is the window's own, not the generator's."""
 
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
@@ -200,12 +294,14 @@ def gui(home: Path, sample: dict, otto: dict | None) -> dict:
             self.last = clock.nsecsElapsed()
             self.gaps: list[float] = []
             self.at: list[float] = []  # when each gap ended, seconds on the bench clock
+            self.mono: list[int] = []  # the same on time.monotonic_ns (the diagnosis sampler's clock)
             self.timer.start()
 
         def tick(self) -> None:
             now = clock.nsecsElapsed()
             self.gaps.append((now - self.last) / 1e9)
             self.at.append(now / 1e9)
+            self.mono.append(time.monotonic_ns())
             self.last = now
 
         def mark(self) -> int:
@@ -261,85 +357,99 @@ def gui(home: Path, sample: dict, otto: dict | None) -> dict:
         wait_until(done, timeout)
         out[name] = {"seconds": time.perf_counter() - t, "stall": beat.worst_since(mark), "rss": rss_mb()}
 
-    # --- the orders view over the big database -------------------------------------------------
-    worker = DbWorker()
-    holder: dict = {}
-    refreshed: list[bool] = []
-
     def painted(model, row: int) -> bool:  # type: ignore[no-untyped-def]
         return model.is_loaded(row)  # the row's id and data are in memory: it was read for painting
 
-    def open_view() -> None:
-        view = OrdersView(ctx.engine, worker=worker)
-        view.model.refreshed.connect(lambda changed: refreshed.append(changed))
-        view.resize(1280, 720)
-        view.reload()  # MainWindow.__init__ reloads synchronously, then shows
-        view.show()
-        holder["view"] = view
+    # --- the orders view over the big database -------------------------------------------------
+    def view_steps() -> None:
+        """The orders view alone over the big database (skipped with --fetch-only)."""
+        worker = DbWorker()
+        holder: dict = {}
+        refreshed: list[bool] = []
 
-    step("view ready", open_view, lambda: "view" in holder and painted(holder["view"].model, 0))
-    view = holder["view"]
-    model, table = view.model, view.table
-    rows = model.rowCount()
+        def open_view() -> None:
+            view = OrdersView(ctx.engine, worker=worker)
+            view.model.refreshed.connect(lambda changed: refreshed.append(changed))
+            view.resize(1280, 720)
+            view.reload()  # MainWindow.__init__ reloads synchronously, then shows
+            view.show()
+            holder["view"] = view
 
-    def last_visible_painted() -> bool:
-        last = table.rowAt(table.viewport().height() - 2)
-        return last >= 0 and painted(model, last) and painted(model, rows - 1)
+        step("view ready", open_view, lambda: "view" in holder and painted(holder["view"].model, 0))
+        view = holder["view"]
+        model, table = view.model, view.table
+        rows = model.rowCount()
 
-    step("scroll to end", table.scrollToBottom, last_visible_painted)
+        def last_visible_painted() -> bool:
+            last = table.rowAt(table.viewport().height() - 2)
+            return last >= 0 and painted(model, last) and painted(model, rows - 1)
 
-    def top_painted() -> bool:
-        return bool(refreshed) and (model.rowCount() == 0 or painted(model, table.rowAt(1)))
+        step("scroll to end", table.scrollToBottom, last_visible_painted)
 
-    date_col = [c.key for c in model.columns].index("order_date")
+        def top_painted() -> bool:
+            return bool(refreshed) and (model.rowCount() == 0 or painted(model, table.rowAt(1)))
 
-    def sort_by_date() -> None:
-        refreshed.clear()
-        table.scrollToTop()
-        table.horizontalHeader().setSortIndicator(date_col, Qt.SortOrder.AscendingOrder)  # = a header click
+        date_col = [c.key for c in model.columns].index("order_date")
 
-    step("sort by date", sort_by_date, top_painted)
-    out["sorted_first_date"] = str(model.data(model.index(0, date_col)))
-
-    def search(text: str):  # type: ignore[no-untyped-def]
-        def run() -> None:
+        def sort_by_date() -> None:
             refreshed.clear()
-            view.search.setText(text)
-            QTest.keyClick(view.search, Qt.Key.Key_Return)
-        return run
+            table.scrollToTop()
+            table.horizontalHeader().setSortIndicator(date_col, Qt.SortOrder.AscendingOrder)  # = a header click
 
-    step("search order number", search(sample["order_number"]), top_painted)
-    out["found_by_number"] = model.rowCount()
-    step("search customer name", search(sample["customer"]), top_painted)
-    out["found_by_customer"] = model.rowCount()
-    step("clear search", search(""), top_painted)
-    out["rows"] = rows
-    out["block_loads"] = model.block_loads
-    out["view_maxrss_mb"] = peak_mb()
-    view.close()
-    worker.stop()
+        step("sort by date", sort_by_date, top_painted)
+        out["sorted_first_date"] = str(model.data(model.index(0, date_col)))
+
+        def search(text: str):  # type: ignore[no-untyped-def]
+            def run() -> None:
+                refreshed.clear()
+                view.search.setText(text)
+                QTest.keyClick(view.search, Qt.Key.Key_Return)
+            return run
+
+        step("search order number", search(sample["order_number"]), top_painted)
+        out["found_by_number"] = model.rowCount()
+        step("search customer name", search(sample["customer"]), top_painted)
+        out["found_by_customer"] = model.rowCount()
+        step("clear search", search(""), top_painted)
+        out["rows"] = rows
+        out["block_loads"] = model.block_loads
+        out["view_maxrss_mb"] = peak_mb()
+        view.close()
+        worker.stop()
+
+    if not fetch_only:
+        view_steps()
 
     # --- the main window during a fetch ----------------------------------------------------------
     if otto is not None:
         account = ctx.accounts.add("otto", "OTTO Bench", otto["base_url"])
         for key, value in otto["credentials"].items():
             ctx.secrets().set(account.secret_ref, key, value)
+        QTest.qWait(200)  # the credential store's key derivation above is the bench's, not the window's
         mark = beat.mark()
         t = time.perf_counter()
         window = MainWindow(ctx)  # default refresh (10 s) and log poll (1 s), as in the app
         window.resize(1280, 820)
         window.show()
+        gc_guard.freeze_start_up()  # as app/ui/launch.py does right after show(): part of the start-up
         wait_until(lambda: painted(window.orders_view.model, 0))
+        rows = out["rows"] = window.orders_view.model.rowCount()
         out["main window ready"] = {"seconds": time.perf_counter() - t, "stall": beat.worst_since(mark)}
-        gc_guard.freeze_start_up()  # as app/ui/launch.py does once the window is shown
+        sampler = StallSampler(gui_thread, threading.get_native_id()) if diagnose else None
+        # A clerk's clicks are some hundred milliseconds apart: the event loop runs between them,
+        # so each action's own stall (including the paint it causes) is counted on its own.
+        QTest.qWait(300)
         mark = beat.mark()
         t = time.perf_counter()
         dialog = window.open_fetch_dialog()  # the clerk opens the dialog, then clicks Fetch
-        out["fetch dialog open"] = {"seconds": time.perf_counter() - t, "stall": beat.worst_since(mark)}
+        opened = time.perf_counter() - t
+        QTest.qWait(500)  # the dialog's first paint happens here
+        out["fetch dialog open"] = {"seconds": opened, "stall": beat.worst_since(mark)}
         mark = beat.mark()  # the fetch's own stalls are counted from the click on Fetch
         t = time.perf_counter()
         watching = True  # noqa: F841 - read by the watchdog thread
         dialog.start_account("OTTO Bench")  # the dialog's per-account fetch button
+        out["click"] = time.perf_counter() - t  # the click's own handler, before any paint
         results: list = []
         window.fetcher.finished.connect(lambda _acc, result: results.append(result))
         wait_until(lambda: bool(results), timeout=900)
@@ -352,6 +462,12 @@ def gui(home: Path, sample: dict, otto: dict | None) -> dict:
         over = [(round(beat.at[i] - fetch_t0, 1), round(beat.gaps[i] * 1000)) for i in range(mark, len(beat.gaps))
                 if beat.gaps[i] > 0.1]
         watching = False
+        if sampler is not None:
+            sampler.running = False
+            worst = sorted(range(max(mark, 1), len(beat.gaps)), key=lambda i: -beat.gaps[i])[:12]
+            out["diagnosis"] = [{"at_s": round(beat.at[i] - fetch_t0, 2),
+                                 **sampler.explain(beat.mono[i - 1], beat.mono[i])}
+                                for i in sorted(worst) if beat.gaps[i] > 0.05]
         gaps = sorted(beat.gaps[mark:])
         result = results[0]
         out["fetch"] = {"seconds": seconds, "ok": result.ok, "error": result.error, "new": result.counts.new,
@@ -376,12 +492,18 @@ def main() -> None:
     ap.add_argument("--orders", type=int, default=1_000_000)
     ap.add_argument("--fetch", type=int, default=100_000, help="orders in the sandbox; 0 skips the fetch")
     ap.add_argument("--home", type=Path, default=None, help="reuse a database built by an earlier run")
+    ap.add_argument("--fetch-only", action="store_true",
+                    help="skip the orders view steps; only the fetch into the window")
+    ap.add_argument("--diagnose", action="store_true",
+                    help="sample the GUI thread during the fetch and explain the longest gaps "
+                         "(perturbs the figures a little)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     os.environ.update(ENV)
     if args.child:
         params = json.loads(args.child)
-        print(json.dumps(gui(Path(params["home"]), params["sample"], params["otto"])))
+        print(json.dumps(gui(Path(params["home"]), params["sample"], params["otto"], params["fetch_only"],
+                             params["diagnose"])))
         return
 
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -406,7 +528,7 @@ def main() -> None:
             print(f"database: {db['orders']} orders, {db['lines']} lines, {db['addresses']} addresses, "
                   f"{db['db_mb']:.0f} MB, written in {db['seconds']:.1f} s ({home})")
         child = json.dumps({"home": str(home), "sample": {k: db[k] for k in ("order_number", "customer")},
-                            "otto": otto})
+                            "otto": otto, "fetch_only": args.fetch_only, "diagnose": args.diagnose})
         run = subprocess.run([sys.executable, __file__, "--child", child], cwd=ROOT, capture_output=True, text=True)
         if run.returncode:
             raise SystemExit(run.stderr[-4000:])
@@ -416,30 +538,44 @@ def main() -> None:
             proc.terminate()
             proc.wait()
 
-    print(f"\norders view over {r['rows']} orders (wall time until painted; longest GUI-thread block):")
+    if "view ready" in r:
+        print(f"\norders view over {r['rows']} orders (wall time until painted; longest GUI-thread block):")
     for name in ("view ready", "scroll to end", "sort by date", "search order number", "search customer name",
                  "clear search"):
+        if name not in r:
+            continue
         s = r[name]
         limit = TARGETS["view_ready"] if name == "view ready" else TARGETS["step"]
         print(f"  {name:22s}: {s['seconds'] * 1000:8.0f} ms   block {s['stall'] * 1000:6.0f} ms   "
               f"RSS {s['rss']:5.0f} MB  (target < {limit * 1000:.0f} ms: {verdict(s['seconds'] < limit)})")
-    print(f"  found: {r['found_by_number']} by number {db['order_number']!r}, "
-          f"{r['found_by_customer']} by customer {db['customer']!r}; first date ascending {r['sorted_first_date']}")
-    print(f"  peak RSS (view)       : {r['view_maxrss_mb']:8.0f} MB (target < 500 MB: "
-          f"{verdict(r['view_maxrss_mb'] < TARGETS['rss_mb'])})")
+    if "view_maxrss_mb" in r:
+        print(f"  found: {r['found_by_number']} by number {db['order_number']!r}, "
+              f"{r['found_by_customer']} by customer {db['customer']!r}; first date ascending {r['sorted_first_date']}")
+        print(f"  peak RSS (view)       : {r['view_maxrss_mb']:8.0f} MB (target < 500 MB: "
+              f"{verdict(r['view_maxrss_mb'] < TARGETS['rss_mb'])})")
     if "fetch" in r:
         f = r["fetch"]
-        print(f"\nmain window ready        : {r['main window ready']['seconds'] * 1000:8.0f} ms")
+        print(f"\nmain window ready        : {r['main window ready']['seconds'] * 1000:8.0f} ms "
+              f"(GUI blocked {r['main window ready']['stall'] * 1000:.0f} ms, start-up collection included)")
         if "fetch dialog open" in r:
             d = r["fetch dialog open"]
-            print(f"fetch dialog opened      : {d['seconds'] * 1000:8.0f} ms (GUI busy building it: {d['stall'] * 1000:.0f} ms)")
+            print(f"fetch dialog opened      : {d['seconds'] * 1000:8.0f} ms "
+                  f"(longest gap until painted: {d['stall'] * 1000:.0f} ms)")
         print(f"fetch of {args.fetch} orders into it ({'ok' if f['ok'] else f['error']}: {f['new']} new, "
               f"{f['pages']} pages, {f['seconds']:.1f} s), 10 ms heartbeat, {f['ticks']} ticks:")
+        print(f"  click on Fetch handled: {r['click'] * 1000:8.0f} ms (part of the first gap)")
         print(f"  longest stall         : {f['max_stall'] * 1000:8.0f} ms (target < 100 ms: "
               f"{verdict(f['max_stall'] < TARGETS['stall'])})")
         print(f"  99th percentile gap   : {f['p99'] * 1000:8.0f} ms")
         print(f"  gaps over 100 ms      : {f['over_100ms']:8d}  (s after start, ms: {f['over'][:12]})")
         print(f"  all rows shown after  : {f['shown']:8.1f} s ({f['rows_after']} rows)")
+    for d in r.get("diagnosis", []):
+        print(f"  gap of {d['ms']} ms at {d['at_s']} s ({d['samples']} samples): GUI thread {d.get('gui')}")
+        print(f"      CPU by thread in {d.get('cpu_window_ms')} ms: {d.get('cpu_ms_by_thread')}")
+        for where, n in d["gui_stack"]:
+            print(f"      GUI {n:3d}x {where}")
+        for where, n in d["other_stacks"]:
+            print(f"      other {n:3d}x {where}")
     for where, n in r["blocked_in"]:
         print(f"  GUI thread late {n:3d}x in {where}")
     print(f"  peak RSS (whole run)  : {r['maxrss_mb']:8.0f} MB (target < 500 MB: "

@@ -18,7 +18,11 @@ ways to know which id is in which row:
   looks up in SQL (``COUNT(*)`` of the rows before it in the index order).
 
 All queries that can take long (the id list, the count, positions) run on the DB worker; only
-block reads (a few ms each) run on the GUI thread while painting.
+block reads (a few ms each) run on the GUI thread while painting. A refresh also reads, on the
+worker, the rows of the blocks painted last (the ones on screen), so repainting the same place
+after a background refresh costs the GUI thread no SQL: during a fetch two busy threads compete
+for the GIL and the CPU, and that block read was where the GUI thread sat in most stalls after
+a refresh (bench/ui_responsiveness.py --diagnose).
 """
 
 from __future__ import annotations
@@ -83,6 +87,8 @@ class IdList:
     first: list[int] = field(default_factory=list)  # window mode: the ids of the first block
     positions: dict[int, int] = field(default_factory=dict)  # id -> row for the persistent indexes' ids
     plan: _Plan | None = None  # window mode: the statements the rows were counted with
+    blocks: dict[int, list[int]] = field(default_factory=dict)  # window mode: ids of the hot blocks
+    rows: dict[int, Any] = field(default_factory=dict)  # id -> row, of the hot blocks, read with the ids
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,6 +169,7 @@ class LazySqlModel(QAbstractTableModel):
     CACHE_LIMIT = 20_000
     MAX_DIFF_RUNS = 200  # beyond this many separate removals a reset is cheaper for the view
     LIST_LIMIT = 50_000  # larger results sorted by an indexed column are windowed
+    HOT_BLOCKS = 2  # blocks painted last whose rows a refresh reads on the worker (a screenful)
 
     refreshed = Signal(bool)  # after each applied id list (sync or async); True if anything changed
     failed = Signal(str)
@@ -181,7 +188,8 @@ class LazySqlModel(QAbstractTableModel):
         self._cache: dict[int, Any] = {}
         self._sort_column = self.default_sort()[0]
         self._sort_order = self.default_sort()[1]
-        self.block_loads = 0  # read by tests and the status bar; counts SQL block reads
+        self._hot: list[int] = []  # numbers of the blocks read last for painting, newest last
+        self.block_loads = 0  # read by tests and the status bar; counts SQL block reads on the GUI thread
 
     # --- to override -------------------------------------------------------------------
     def default_sort(self) -> tuple[int, Qt.SortOrder]:
@@ -198,6 +206,10 @@ class LazySqlModel(QAbstractTableModel):
     def version_query(self) -> Select[Any] | None:
         """A cheap aggregate that changes when rows change (e.g. max(updated_at))."""
         return None
+
+    def list_query(self, stmt: Select[Any]) -> Select[Any]:
+        """The statement that reads the whole id list (list mode); a place for planner hints."""
+        return stmt
 
     def cell(self, row: Any, key: str, role: int) -> Any:
         raise NotImplementedError
@@ -219,10 +231,15 @@ class LazySqlModel(QAbstractTableModel):
         column = self._sort_key()
         return column is not None and column.indexed
 
-    def _job(self, *, diff: bool = True):  # type: ignore[no-untyped-def]
-        """The query as a closure built on the GUI thread, safe to run on the worker."""
+    def _job(self, *, diff: bool = True, prefetch: bool = False):  # type: ignore[no-untyped-def]
+        """The query as a closure built on the GUI thread, safe to run on the worker.
+
+        With ``prefetch`` (the job runs on the worker) it also reads the rows the view will
+        paint next: after a reset (``diff=False``: a new filter, the view starts at the top)
+        the first block's, otherwise those of the blocks painted last.
+        """
         plan = self._plan()
-        list_stmt, version_stmt, engine = plan.ordered(), self.version_query(), self.engine
+        list_stmt, version_stmt, engine = self.list_query(plan.ordered()), self.version_query(), self.engine
         windowable, limit, block = self._windowable(), self.LIST_LIMIT, self.BLOCK
         count_stmt = plan.query.with_only_columns(func.count(), maintain_column_froms=True)
         max_stmt = plan.query.with_only_columns(func.max(self.id_column), maintain_column_froms=True)
@@ -231,6 +248,11 @@ class LazySqlModel(QAbstractTableModel):
         wanted = self._persistent_ids() if diff else []
         shown = list(self._ids) if diff and self._ids is not None else None  # a copy: _ids may change meanwhile
         base, max_runs = self._generation, self.MAX_DIFF_RUNS
+        hot = (sorted(set(self._hot)) if diff else [0]) if prefetch else []
+        rows_query = self.rows_query
+
+        def read_rows(conn: Connection, ids: list[int]) -> dict[int, Any]:
+            return {r.id: r for r in conn.execute(rows_query(ids))} if ids else {}
 
         def run() -> IdList:
             with engine.connect() as conn:
@@ -242,20 +264,24 @@ class LazySqlModel(QAbstractTableModel):
                         window = _Window(plan, count, bound, {})
                         first = plan.block_ids(conn, window, 0)
                         positions = {oid: plan.locate(conn, window, oid) for oid in wanted}
-                        return IdList(None, version, None, count, bound, first, positions, plan)
+                        blocks = {n: first if n == 0 else plan.block_ids(conn, window, n) for n in hot}
+                        rows = read_rows(conn, [oid for ids in blocks.values() for oid in ids])
+                        return IdList(None, version, None, count, bound, first, positions, plan, blocks, rows)
                 result = conn.execute(list_stmt)  # SQLAlchemy binds the parameters ...
                 # ... the ids come straight from the driver's cursor: a Row object per id costs
                 # about half a second per million ids (bench/ui_responsiveness.py).
                 ids = [row[0] for row in result.cursor]
                 result.close()
+                # After the result is applied, block n holds ids[n * block:(n + 1) * block].
+                rows = read_rows(conn, [oid for n in hot for oid in ids[n * block:(n + 1) * block]])
             if shown is not None:
-                return IdList(ids, version, _diff(shown, ids, base, max_runs))
+                return IdList(ids, version, _diff(shown, ids, base, max_runs), rows=rows)
             positions: dict[int, int] = {}
             if wanted:
                 look = set(wanted)
                 where = {oid: row for row, oid in enumerate(ids) if oid in look}
                 positions = {oid: where.get(oid, -1) for oid in wanted}
-            return IdList(ids, version, None, positions=positions)
+            return IdList(ids, version, None, positions=positions, rows=rows)
 
         return run
 
@@ -265,7 +291,7 @@ class LazySqlModel(QAbstractTableModel):
 
     def refresh(self, *, reset: bool = False) -> None:
         """Re-read the id list in the background (synchronously without a worker)."""
-        job = self._job(diff=not reset)
+        job = self._job(diff=not reset, prefetch=self.worker is not None)
         if self.worker is None:
             self._apply(job(), reset=reset)
             return
@@ -281,12 +307,16 @@ class LazySqlModel(QAbstractTableModel):
             self._ids, self._window = list(result.ids), None
         else:
             assert result.plan is not None
-            self._ids, self._window = None, _Window(result.plan, result.count, result.bound, {0: list(result.first)})
+            blocks = {n: list(ids) for n, ids in result.blocks.items()}
+            blocks[0] = list(result.first)
+            self._ids, self._window = None, _Window(result.plan, result.count, result.bound, blocks)
+        self._cache.update(result.rows)
 
     def _apply(self, result: IdList, *, reset: bool) -> None:
         if reset:
             self.beginResetModel()
             self._install(result)
+            self._hot = [0]  # a view shows a reset model from the top
             self.endResetModel()
             self.refreshed.emit(True)
             return
@@ -301,7 +331,7 @@ class LazySqlModel(QAbstractTableModel):
             changed = result.version != self._version
             if changed:
                 self._version = result.version
-                self._invalidate_rows()
+                self._invalidate_rows(result.rows)
             self.refreshed.emit(changed)
             return
         if len(diff.removed) > self.MAX_DIFF_RUNS:
@@ -320,7 +350,7 @@ class LazySqlModel(QAbstractTableModel):
         if diff.reorder:
             self._move_to(ids)
         self._version = result.version
-        self._invalidate_rows()
+        self._invalidate_rows(result.rows)
         self.refreshed.emit(True)
 
     def _apply_window(self, result: IdList) -> None:
@@ -378,8 +408,11 @@ class LazySqlModel(QAbstractTableModel):
         self.changePersistentIndexList(old, moved)
         self.layoutChanged.emit()
 
-    def _invalidate_rows(self) -> None:
+    def _invalidate_rows(self, fresh: dict[int, Any] | None = None) -> None:
+        """Forget the cached rows (``fresh``: rows read with the new id list, kept) and repaint."""
         self._cache.clear()
+        if fresh:
+            self._cache.update(fresh)
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.columns) - 1))
 
@@ -445,6 +478,10 @@ class LazySqlModel(QAbstractTableModel):
             if self._window is not None:
                 self._window.blocks = {n: ids for n, ids in self._window.blocks.items() if n == 0}
         number = row // self.BLOCK
+        if number in self._hot:
+            self._hot.remove(number)
+        self._hot.append(number)
+        del self._hot[:-self.HOT_BLOCKS]
         window = self._window
         try:
             with self.engine.connect() as conn:
