@@ -354,9 +354,9 @@ class MainWindow(QMainWindow):
 
         While a fetch is writing, the orders and payments lists are re-read only if they are on
         screen; a hidden one is re-read when it is shown or when the fetch ends. Re-reading
-        100,000 receipts nobody looks at every 10 s cost the DB worker 150 ms of CPU and the GUI
-        thread its share of the GIL (bench/ui_responsiveness.py). The backlog is always re-read:
-        its count is on the ribbon's tab.
+        89,000 receipts nobody looked at every 10 s cost the DB worker 120–190 ms and the GUI
+        thread a diff of as many ids (bench/ui_responsiveness.py). The backlog is always
+        re-read: its count is on the ribbon's tab.
         """
         if self._closing:
             return
