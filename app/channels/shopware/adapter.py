@@ -100,7 +100,12 @@ class ShopwareAdapter:
                 high_water = ceiling if ceiling is not None else page_boundary(raws)
             else:
                 high_water = _capped(page_boundary(raws), ceiling)
-            yield map_page(raws, high_water)
+            mapped = map_page(raws, high_water)
+            # The page's JSON is no longer needed: drop it before waiting at the yield (the
+            # prefetching consumer may keep us waiting for a page or two), so it is freed now
+            # instead of being carried into the collector's older generations.
+            del result, raws
+            yield mapped
             if last:
                 self.pending_pages = 0
                 return

@@ -10,9 +10,12 @@ checks against the state), and the PATCH writes the whole list.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -107,12 +110,28 @@ class ShopwareToken(CachedToken):
         raise TransientError(f"{SHOP}'s token endpoint kept answering HTTP 429")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Decoding a page (250 orders, ~800 kB) builds ~9,000 dicts and lists and no reference
+    cycles, so the collector passes that these allocations trigger find nothing, yet each full
+    pass walks the whole heap: ~10 of them per 20,000 orders, ~0.3 s. Paused
+    for the decoding only (the GUI keeps it paused anyway, see gc_guard), restored as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def decode_search(response: httpx.Response) -> dict[str, Any]:
     """A search result in the simple format; a garbled one is worth fetching again."""
     if "vnd.api+json" in response.headers.get("content-type", ""):  # a proxy dropped our Accept header?
         raise PermanentError(f"{SHOP} answered in the JSON:API format although the simple format was requested")
     try:
-        body = json.loads(response.content)
+        with _collector_paused():
+            body = json.loads(response.content)
     except ValueError:
         raise TransientError(f"{SHOP} sent a search result that is not valid JSON") from None
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
