@@ -9,7 +9,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")  # in the test extra (pyproject); CI installs it
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.checks import positive_data_acceptance  # noqa: E402
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance  # noqa: E402
 
 from app.api import create_app  # noqa: E402
 from tests.api.conftest import DHL, DHL_RETURN, line, make_order  # noqa: E402
@@ -44,7 +44,11 @@ def test_generated_calls_conform_to_the_document(api_schema, token, mode):  # ty
             assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text}"
             # Not "positive data accepted": a schema-valid cursor string, order reference or tracking
             # number is still refused (400/422) unless it names something real.
-            case.validate_response(response, excluded_checks=[positive_data_acceptance])
+            # Nor "negative data rejected": our fixed Authorization header repairs cases whose
+            # invalid part is the missing header, and a query key with a name HTTP cannot carry
+            # is dropped on the way, so such a case arrives valid and is rightly answered 200
+            # (seen in CI). Refusal of bad input is asserted in test_webservice.py, case by case.
+            case.validate_response(response, excluded_checks=[positive_data_acceptance, negative_data_rejection])
             assert token not in response.text
 
         check()

@@ -151,7 +151,8 @@ def test_ship_push_once_and_the_queue(cli, sandbox):
     assert jrun(cli, "status", "list", "--state", "pending", "--state", "failed") == []
 
 
-def test_waiting_for_tracking_then_cancel(cli, sandbox):
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # both databases: the test above
+def test_waiting_for_tracking_then_cancel(cli, sandbox, database_url):
     orders = setup_orders(cli, sandbox)
     cli(*SHIP_FROM)
     waiting_order, cancel_order = orders[2], orders[0]

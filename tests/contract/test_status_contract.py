@@ -160,6 +160,7 @@ def test_a_marketplace_outage_delays_a_status_but_never_drops_it(desk, mp, chann
     assert "status_retry" in events and "status_sent" in events
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: tests/services/test_status_service.py
 def test_the_rules_preview_matches_what_is_then_sent(desk, mp, channel):
     order = open_orders(desk)[0]
     preview = desk.status.preview(order["order_number"], ship=ship_request(channel, order["order_number"], DHL[0]),
@@ -187,6 +188,7 @@ def test_the_read_back_catches_a_status_the_marketplace_did_not_take(desk, mp, c
     assert (again.sent, again.verified) == (1, 1)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: tests/services/test_status_service.py
 def test_cancellations_land_per_line_where_the_channel_can(desk, mp, channel, account):
     order = open_orders(desk, min_pieces=2)[0]
     if not channel_can_cancel(Channel(channel)):
@@ -209,6 +211,7 @@ def test_cancellations_land_per_line_where_the_channel_can(desk, mp, channel, ac
         assert first["line_id"] in cancelled and len(cancelled) < len(after)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: tests/services/test_status_service.py
 def test_waiting_for_tracking_times_out_as_configured(desk, mp, channel):
     desk.status.set_setting(SETTING_TRACKING_WAIT, 60)
     order = open_orders(desk)[0]
@@ -227,6 +230,7 @@ def test_waiting_for_tracking_times_out_as_configured(desk, mp, channel):
         assert accepted(mp, order["marketplace_id"])
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: tests/services/test_status_service.py
 def test_disabled_rules_send_nothing_and_automatic_switching_keeps_what_was_queued(desk, mp, channel):
     order = open_orders(desk)[0]
     [rule] = [r for r in desk.status.rules(Channel(channel)) if r.event is StatusEvent.SHIPMENT_COMPLETED]
