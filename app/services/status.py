@@ -706,9 +706,6 @@ class StatusService:
             with write_transaction(self.engine) as own:
                 yield own
 
-    def _account(self, name: str) -> AccountRecord:
-        return self.accounts.get(name)
-
     def _sender(self, account: AccountRecord) -> StatusSender:
         info = channel_info(account.channel)
         if info.create_sender is None:
